@@ -1,0 +1,131 @@
+package io.datapump;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The datapump.* settings that Java code reads. Routes read their settings (intervals, concurrency, endpoint URIs)
+ * straight from the environment through {{placeholders}}; every key is described in the README.
+ */
+@Validated
+@ConfigurationProperties(prefix = "datapump")
+public class DataPumpProperties {
+
+    private String processorId = "";
+    @Valid private final Publisher publisher = new Publisher();
+    @Valid private final BillerConsumer billerConsumer = new BillerConsumer();
+    @Valid private final Registry registry = new Registry();
+    @Valid private final Shards shards = new Shards();
+    @Valid private final Topology topology = new Topology();
+
+    /** The configured processor id, or {@code <hostname>-<pid>} when blank. */
+    public String resolvedProcessorId() {
+        if (processorId != null && !processorId.isBlank()) {
+            return processorId;
+        }
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            host = "unknown-host";
+        }
+        return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
+    }
+
+    public String getProcessorId() { return processorId; }
+    public void setProcessorId(String processorId) { this.processorId = processorId; }
+    public Publisher getPublisher() { return publisher; }
+    public BillerConsumer getBillerConsumer() { return billerConsumer; }
+    public Registry getRegistry() { return registry; }
+    public Shards getShards() { return shards; }
+    public Topology getTopology() { return topology; }
+
+    public static class Publisher {
+        @Min(1) @Max(256) private int scanThreads = 8;
+
+        public int getScanThreads() { return scanThreads; }
+        public void setScanThreads(int scanThreads) { this.scanThreads = scanThreads; }
+    }
+
+    public static class BillerConsumer {
+        @Min(1) @Max(10_000) private int claimBatchSize = 100;
+
+        public int getClaimBatchSize() { return claimBatchSize; }
+        public void setClaimBatchSize(int claimBatchSize) { this.claimBatchSize = claimBatchSize; }
+    }
+
+    public static class Registry {
+        @NotNull private Duration cacheTtl = Duration.ofSeconds(10);
+
+        public Duration getCacheTtl() { return cacheTtl; }
+        public void setCacheTtl(Duration cacheTtl) { this.cacheTtl = cacheTtl; }
+    }
+
+    public static class Shards {
+        @Min(1) @Max(100) private int maxPoolSize = 4;
+        @NotNull private Duration idleTimeout = Duration.ofSeconds(60);
+        @NotNull private Duration connectionTimeout = Duration.ofSeconds(5);
+        @NotNull private Duration queryTimeout = Duration.ofSeconds(30);
+        private String username = "";
+        private String password = "";
+
+        public int getMaxPoolSize() { return maxPoolSize; }
+        public void setMaxPoolSize(int maxPoolSize) { this.maxPoolSize = maxPoolSize; }
+        public Duration getIdleTimeout() { return idleTimeout; }
+        public void setIdleTimeout(Duration idleTimeout) { this.idleTimeout = idleTimeout; }
+        public Duration getConnectionTimeout() { return connectionTimeout; }
+        public void setConnectionTimeout(Duration connectionTimeout) { this.connectionTimeout = connectionTimeout; }
+        public Duration getQueryTimeout() { return queryTimeout; }
+        public void setQueryTimeout(Duration queryTimeout) { this.queryTimeout = queryTimeout; }
+        public String getUsername() { return username; }
+        public void setUsername(String username) { this.username = username; }
+        public String getPassword() { return password; }
+        public void setPassword(String password) { this.password = password; }
+    }
+
+    /** Topic and subscription names, shared by every transport. */
+    public static class Topology {
+        @NotBlank private String billerSubscription = "biller-consumer";
+        @NotBlank private String itemSubscription = "item-consumer";
+        private Map<String, LaneTopics> lanes = new LinkedHashMap<>();
+
+        public String getBillerSubscription() { return billerSubscription; }
+        public void setBillerSubscription(String billerSubscription) { this.billerSubscription = billerSubscription; }
+        public String getItemSubscription() { return itemSubscription; }
+        public void setItemSubscription(String itemSubscription) { this.itemSubscription = itemSubscription; }
+        public LaneTopics getProduction() { return lanes.computeIfAbsent("production", k -> new LaneTopics()); }
+        public LaneTopics getDemo() { return lanes.computeIfAbsent("demo", k -> new LaneTopics()); }
+
+        /** Lane name (production, demo) to its topics. */
+        public Map<String, LaneTopics> lanes() {
+            getProduction();
+            getDemo();
+            return lanes;
+        }
+    }
+
+    public static class LaneTopics {
+        @NotBlank private String billerTopic;
+        @NotBlank private String paymentTopic;
+        @NotBlank private String paperlessRegistrationTopic;
+
+        public String getBillerTopic() { return billerTopic; }
+        public void setBillerTopic(String billerTopic) { this.billerTopic = billerTopic; }
+        public String getPaymentTopic() { return paymentTopic; }
+        public void setPaymentTopic(String paymentTopic) { this.paymentTopic = paymentTopic; }
+        public String getPaperlessRegistrationTopic() { return paperlessRegistrationTopic; }
+        public void setPaperlessRegistrationTopic(String t) { this.paperlessRegistrationTopic = t; }
+    }
+}

@@ -1,0 +1,16 @@
+package io.datapump.api;
+
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * A biller as GET /api/billers shows it.
+ *
+ * @param shard  {@code ok}, or {@code unreachable} when its database could not be read (counts are then null)
+ * @param counts work items per control state, keyed new, fetched, queued, processing, processed, failed
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record BillerStatus(String id, String name, String lane, boolean enabled, boolean paused, String shard,
+                           Map<String, Long> counts, String error) {
+}

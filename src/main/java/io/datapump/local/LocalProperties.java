@@ -1,0 +1,104 @@
+package io.datapump.local;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/** datapump.local.*: the embedded default's billers, data folder, broker and simulators. */
+@Validated
+@ConfigurationProperties(prefix = "datapump.local")
+public class LocalProperties {
+
+    @NotNull private Path dataDir = Path.of("./data");
+    @Valid private final Broker broker = new Broker();
+    @Valid private final CisSimulator cisSimulator = new CisSimulator();
+    @Valid private final SourceSimulator sourceSimulator = new SourceSimulator();
+    @Valid private List<LocalBiller> billers = new ArrayList<>();
+
+    public Path getDataDir() { return dataDir; }
+    public void setDataDir(Path dataDir) { this.dataDir = dataDir; }
+    public Broker getBroker() { return broker; }
+    public CisSimulator getCisSimulator() { return cisSimulator; }
+    public SourceSimulator getSourceSimulator() { return sourceSimulator; }
+    public List<LocalBiller> getBillers() { return billers; }
+    public void setBillers(List<LocalBiller> billers) { this.billers = billers; }
+
+    public static class LocalBiller {
+        @NotBlank
+        @Pattern(regexp = "[a-z0-9][a-z0-9-]{0,62}", message = "biller ids are lower-case letters, digits and dashes")
+        private String id;
+        @NotBlank private String name;
+        private boolean demo;
+        private boolean enabled = true;
+        private boolean paused;
+        private String cisBaseUrl;
+        private Map<String, @Min(0) Integer> items = new LinkedHashMap<>();
+
+        public String getId() { return id; }
+        public void setId(String id) { this.id = id; }
+        public String getName() { return name; }
+        public void setName(String name) { this.name = name; }
+        public boolean isDemo() { return demo; }
+        public void setDemo(boolean demo) { this.demo = demo; }
+        public boolean isEnabled() { return enabled; }
+        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+        public boolean isPaused() { return paused; }
+        public void setPaused(boolean paused) { this.paused = paused; }
+        public String getCisBaseUrl() { return cisBaseUrl; }
+        public void setCisBaseUrl(String cisBaseUrl) { this.cisBaseUrl = cisBaseUrl; }
+        public Map<String, Integer> getItems() { return items; }
+        public void setItems(Map<String, Integer> items) { this.items = items; }
+    }
+
+    public static class Broker {
+        @Min(0) private long redeliveryDelay = 1000;
+        @DecimalMin("1.0") private double redeliveryMultiplier = 2.0;
+        @Min(0) private long maxRedeliveryDelay = 60_000;
+        @Min(-1) private int maxDeliveryAttempts = 10;
+        @NotBlank private String deadLetterAddress = "data-pump-broker-dlq";
+
+        public long getRedeliveryDelay() { return redeliveryDelay; }
+        public void setRedeliveryDelay(long redeliveryDelay) { this.redeliveryDelay = redeliveryDelay; }
+        public double getRedeliveryMultiplier() { return redeliveryMultiplier; }
+        public void setRedeliveryMultiplier(double m) { this.redeliveryMultiplier = m; }
+        public long getMaxRedeliveryDelay() { return maxRedeliveryDelay; }
+        public void setMaxRedeliveryDelay(long maxRedeliveryDelay) { this.maxRedeliveryDelay = maxRedeliveryDelay; }
+        public int getMaxDeliveryAttempts() { return maxDeliveryAttempts; }
+        public void setMaxDeliveryAttempts(int maxDeliveryAttempts) { this.maxDeliveryAttempts = maxDeliveryAttempts; }
+        public String getDeadLetterAddress() { return deadLetterAddress; }
+        public void setDeadLetterAddress(String deadLetterAddress) { this.deadLetterAddress = deadLetterAddress; }
+    }
+
+    public static class CisSimulator {
+        @NotBlank private String baseUrl = "http://localhost:8080/cis-sim";
+        @Min(0) private long latency;
+        @DecimalMin("0.0") @DecimalMax("1.0") private double failureRate;
+
+        public String getBaseUrl() { return baseUrl; }
+        public void setBaseUrl(String baseUrl) { this.baseUrl = baseUrl; }
+        public long getLatency() { return latency; }
+        public void setLatency(long latency) { this.latency = latency; }
+        public double getFailureRate() { return failureRate; }
+        public void setFailureRate(double failureRate) { this.failureRate = failureRate; }
+    }
+
+    public static class SourceSimulator {
+        @Min(0) private int rate = 1;
+
+        public int getRate() { return rate; }
+        public void setRate(int rate) { this.rate = rate; }
+    }
+}

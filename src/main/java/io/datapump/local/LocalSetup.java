@@ -1,0 +1,115 @@
+package io.datapump.local;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.datapump.pump.ItemType;
+import io.datapump.registry.Biller;
+import io.datapump.registry.Lane;
+import io.datapump.shard.Shard;
+import io.datapump.shard.ShardDataSources;
+import io.datapump.shard.ShardMigrations;
+import io.datapump.shard.SqlFiles;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.context.annotation.DependsOn;
+import org.springframework.context.annotation.Profile;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Prepares the embedded default before any route starts: writes datapump.local.billers into the H2 registry,
+ * creates one H2 shard per biller, migrates it (source tables and the Data Pump's tables) and, for a new shard,
+ * inserts the configured number of work items per type.
+ */
+@Component
+@Profile("local")
+@DependsOn("flywayInitializer")
+public class LocalSetup implements InitializingBean {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalSetup.class);
+
+    /** H2 settings for every local shard: SQL Server dialect, SQL Server identifier rules, external access. */
+    public static final String H2_OPTIONS =
+            ";MODE=MSSQLServer;DATABASE_TO_UPPER=FALSE;CASE_INSENSITIVE_IDENTIFIERS=TRUE;AUTO_SERVER=TRUE";
+
+    private final LocalProperties local;
+    private final NamedParameterJdbcTemplate registry;
+    private final ShardDataSources shards;
+
+    public LocalSetup(LocalProperties local, NamedParameterJdbcTemplate registry, ShardDataSources shards) {
+        this.local = local;
+        this.registry = registry;
+        this.shards = shards;
+    }
+
+    @Override
+    public void afterPropertiesSet() throws Exception {
+        Path shardDir = local.getDataDir().toAbsolutePath().normalize().resolve("shards");
+        Files.createDirectories(shardDir);
+        List<LocalProperties.LocalBiller> billers = local.getBillers();
+        for (LocalProperties.LocalBiller b : billers) {
+            validateItems(b);
+            Biller biller = new Biller(b.getId(), b.getName(), b.isDemo() ? Lane.DEMO : Lane.PRODUCTION,
+                    b.isEnabled(), b.isPaused(), "jdbc:h2:file:" + shardDir.resolve(b.getId()) + H2_OPTIONS,
+                    b.getCisBaseUrl() == null || b.getCisBaseUrl().isBlank()
+                            ? local.getCisSimulator().getBaseUrl() + "/" + b.getId() : b.getCisBaseUrl());
+            upsert(biller);
+            provisionShard(biller, b.getItems());
+        }
+        if (!billers.isEmpty()) {
+            registry.update(SqlFiles.get("local/delete-other-billers"),
+                    Map.of("ids", billers.stream().map(LocalProperties.LocalBiller::getId).toList()));
+        }
+        LOG.info("Local registry holds {} biller(s); shards under {}", billers.size(), shardDir);
+    }
+
+    private static void validateItems(LocalProperties.LocalBiller b) {
+        for (String key : b.getItems().keySet()) {
+            if (java.util.Arrays.stream(ItemType.values()).noneMatch(t -> t.key().equals(key))) {
+                throw new IllegalArgumentException("datapump.local.billers[" + b.getId() + "].items has unknown item type '"
+                        + key + "'; known: payment, paperless-registration");
+            }
+        }
+    }
+
+    private void upsert(Biller biller) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("id", biller.id());
+        params.put("name", biller.name());
+        params.put("lane", biller.lane().id());
+        params.put("enabled", biller.enabled());
+        params.put("paused", biller.paused());
+        params.put("shardJdbcUrl", biller.shardJdbcUrl());
+        params.put("cisBaseUrl", biller.cisBaseUrl());
+        if (registry.update(SqlFiles.get("local/upsert-biller-update"), params) == 0) {
+            registry.update(SqlFiles.get("local/upsert-biller-insert"), params);
+        }
+    }
+
+    private void provisionShard(Biller biller, Map<String, Integer> items) {
+        ShardMigrations.migrateSourceTables(shards.dataSource(biller));
+        ShardMigrations.migratePumpTables(shards.dataSource(biller));
+        Shard shard = shards.forBiller(biller);
+        Long existing = shard.jdbc().queryForObject(SqlFiles.get("local/count-work-items"), Map.of(), Long.class);
+        if (existing != null && existing > 0) {
+            return;
+        }
+        int created = 0;
+        for (ItemType type : ItemType.values()) {
+            int count = items.getOrDefault(type.key(), 0);
+            for (int i = 0; i < count; i++) {
+                SourceRows.insert(shard, type);
+            }
+            created += count;
+        }
+        if (created > 0) {
+            LOG.info("Biller {}: created {} work item(s) in its new shard", biller.id(), created);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.datapump.pump;
+
+import java.time.Clock;
+import java.util.UUID;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.support.service.ServiceSupport;
+import org.springframework.stereotype.Component;
+
+/**
+ * The Idempotent Consumer's repository, backed by the control records in each biller's shard instead of a
+ * separate store. Adding a key is the item consumer's claim (Fetched/Queued -> Processing); a key that cannot be
+ * added is a duplicate and is skipped. Removing a key after a failed exchange releases the row for redelivery.
+ * Keys are {@code <billerId>:<recordId>}; the item itself travels in the {@link DataPumpHeaders#ITEM} property.
+ */
+@Component("controlRecordRepository")
+public class ControlRecordIdempotentRepository extends ServiceSupport implements IdempotentRepository {
+
+    private final ControlRecords controlRecords;
+    private final Clock clock = Clock.systemUTC();
+
+    public ControlRecordIdempotentRepository(ControlRecords controlRecords) {
+        this.controlRecords = controlRecords;
+    }
+
+    @Override
+    public boolean add(Exchange exchange, String key) {
+        ItemMessage item = item(exchange, key);
+        String attemptToken = UUID.randomUUID().toString();
+        if (!controlRecords.startProcessing(item, attemptToken)) {
+            return false;
+        }
+        exchange.setProperty(DataPumpHeaders.ATTEMPT_TOKEN, attemptToken);
+        exchange.setProperty(DataPumpHeaders.ATTEMPT_STARTED, clock.instant());
+        return true;
+    }
+
+    @Override
+    public boolean remove(Exchange exchange, String key) {
+        String token = exchange.getProperty(DataPumpHeaders.ATTEMPT_TOKEN, String.class);
+        if (token == null) {
+            return false;
+        }
+        Throwable cause = exchange.getException();
+        controlRecords.releaseAfterFailure(item(exchange, key), token,
+                exchange.getProperty(DataPumpHeaders.ATTEMPT_STARTED, java.time.Instant.class), cause);
+        return true;
+    }
+
+    @Override
+    public boolean confirm(Exchange exchange, String key) {
+        // the route marks the row Processed explicitly once the CIS accepted it
+        return true;
+    }
+
+    @Override
+    public boolean contains(Exchange exchange, String key) {
+        throw new UnsupportedOperationException("use eager mode: the claim itself is the duplicate check");
+    }
+
+    @Override
+    public boolean add(String key) {
+        throw new UnsupportedOperationException("needs the exchange carrying the item");
+    }
+
+    @Override
+    public boolean contains(String key) {
+        throw new UnsupportedOperationException("use eager mode: the claim itself is the duplicate check");
+    }
+
+    @Override
+    public boolean remove(String key) {
+        throw new UnsupportedOperationException("needs the exchange carrying the item");
+    }
+
+    @Override
+    public boolean confirm(String key) {
+        return true;
+    }
+
+    @Override
+    public void clear() {
+        throw new UnsupportedOperationException("control records are never cleared by the idempotent consumer");
+    }
+
+    private static ItemMessage item(Exchange exchange, String key) {
+        ItemMessage item = exchange.getProperty(DataPumpHeaders.ITEM, ItemMessage.class);
+        if (item == null || !item.key().equals(key)) {
+            throw new IllegalStateException("exchange does not carry the item for key " + key);
+        }
+        return item;
+    }
+}

@@ -1,0 +1,37 @@
+package io.datapump.pump;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * The kinds of work item the pump delivers. {@code code} is the value in DataPumpRecord.ItemType as the source
+ * applications write it; {@code key} names the item's topic, routes, properties and enrichment SQL; {@code cisPath}
+ * is appended to the biller's CIS base URL.
+ */
+public enum ItemType {
+    PAYMENT("Payment", "payment", "payments"),
+    PAPERLESS_REGISTRATION("PaperlessRegistration", "paperless-registration", "paperless-registrations");
+
+    private final String code;
+    private final String key;
+    private final String cisPath;
+
+    ItemType(String code, String key, String cisPath) {
+        this.code = code;
+        this.key = key;
+        this.cisPath = cisPath;
+    }
+
+    public String code() { return code; }
+    public String key() { return key; }
+    public String cisPath() { return cisPath; }
+
+    /** The SQL file that loads everything the CIS needs for one item of this type. */
+    public String enrichmentSql() {
+        return "enrich-" + key;
+    }
+
+    public static Optional<ItemType> fromCode(String code) {
+        return Arrays.stream(values()).filter(t -> t.code.equals(code)).findFirst();
+    }
+}

@@ -1,0 +1,108 @@
+package io.datapump.shard;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import io.datapump.DataPumpProperties;
+import io.datapump.registry.Biller;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Connection pools per shard, created on first use. Each pool is bounded (datapump.shards.max-pool-size), keeps no
+ * idle connections (minimum idle 0, closed after datapump.shards.idle-timeout) and shares one housekeeping thread with
+ * every other pool, so hundreds of billers cost neither threads nor connections while they are quiet.
+ */
+@Component
+public class ShardDataSources implements DisposableBean {
+
+    private final DataPumpProperties properties;
+    private final Map<String, Entry> pools = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService housekeeping;
+
+    private record Entry(String jdbcUrl, HikariDataSource dataSource, Shard shard) {
+    }
+
+    public ShardDataSources(DataPumpProperties properties) {
+        this.properties = properties;
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = Executors.defaultThreadFactory().newThread(r);
+            t.setName("shard-pool-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        this.housekeeping = executor;
+    }
+
+    /** The shard of a biller; its pool is created now if this is the first use or its URL changed. */
+    public Shard forBiller(Biller biller) {
+        Entry entry = pools.compute(biller.id(), (id, existing) -> {
+            if (existing != null && existing.jdbcUrl().equals(biller.shardJdbcUrl())) {
+                return existing;
+            }
+            if (existing != null) {
+                existing.dataSource().close();
+            }
+            return open(biller);
+        });
+        return entry.shard();
+    }
+
+    /** The raw pool of a biller's shard, for migrations and local tooling. */
+    public DataSource dataSource(Biller biller) {
+        forBiller(biller);
+        return pools.get(biller.id()).dataSource();
+    }
+
+    /** Number of shard pools currently open. */
+    public int openPools() {
+        return pools.size();
+    }
+
+    private Entry open(Biller biller) {
+        DataPumpProperties.Shards cfg = properties.getShards();
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("shard-" + biller.id());
+        hikari.setJdbcUrl(biller.shardJdbcUrl());
+        if (!cfg.getUsername().isBlank()) {
+            hikari.setUsername(cfg.getUsername());
+            hikari.setPassword(cfg.getPassword());
+        }
+        hikari.setMaximumPoolSize(cfg.getMaxPoolSize());
+        hikari.setMinimumIdle(0);
+        hikari.setIdleTimeout(Math.max(10_000, cfg.getIdleTimeout().toMillis()));
+        hikari.setConnectionTimeout(Math.max(250, cfg.getConnectionTimeout().toMillis()));
+        hikari.setValidationTimeout(Math.max(250, Math.min(5_000, cfg.getConnectionTimeout().toMillis())));
+        // do not connect at creation: an unreachable shard must fail its own calls, not the caller's set-up
+        hikari.setInitializationFailTimeout(-1);
+        hikari.setScheduledExecutor(housekeeping);
+        HikariDataSource dataSource = new HikariDataSource(hikari);
+
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        jdbc.setQueryTimeout((int) Math.max(1, cfg.getQueryTimeout().toSeconds()));
+        TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        Shard shard = new Shard(biller.id(), new NamedParameterJdbcTemplate(jdbc), tx);
+        return new Entry(biller.shardJdbcUrl(), dataSource, shard);
+    }
+
+    @Override
+    public void destroy() {
+        pools.values().forEach(e -> e.dataSource().close());
+        pools.clear();
+        housekeeping.shutdownNow();
+    }
+}

@@ -1,0 +1,8 @@
+-- Items per control state; items without a control record are reported as New.
+SELECT 'New' AS State, COUNT(*) AS Items
+  FROM DataPumpRecord r
+ WHERE NOT EXISTS (SELECT 1 FROM DataPumpControl c WHERE c.DataPumpRecordId = r.DataPumpRecordId)
+UNION ALL
+SELECT State, COUNT(*) AS Items
+  FROM DataPumpControl
+ GROUP BY State

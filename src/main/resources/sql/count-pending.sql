@@ -1,0 +1,5 @@
+-- Work items waiting to be pumped: no control record yet, or a control record in state New.
+SELECT (SELECT COUNT(*)
+          FROM DataPumpRecord r
+         WHERE NOT EXISTS (SELECT 1 FROM DataPumpControl c WHERE c.DataPumpRecordId = r.DataPumpRecordId))
+     + (SELECT COUNT(*) FROM DataPumpControl WHERE State = 'New') AS Pending

@@ -1,0 +1,9 @@
+-- CIS accepted the item: Processing -> Processed, only for the attempt that holds the row.
+UPDATE DataPumpControl
+   SET State = 'Processed',
+       LastErrorClass = NULL,
+       LastError = NULL,
+       StateChangedAt = CURRENT_TIMESTAMP
+ WHERE DataPumpRecordId = :#recordId
+   AND State = 'Processing'
+   AND ClaimToken = :#attemptToken

@@ -1,0 +1,4 @@
+-- The whole biller registry.
+SELECT BillerId, Name, Lane, DataPumpV2Enabled, Paused, ShardJdbcUrl, CisBaseUrl
+  FROM Biller
+ ORDER BY BillerId

@@ -1,0 +1,238 @@
+package io.datapump;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.datapump.pump.BillerClaims;
+import io.datapump.pump.BillerMessage;
+import io.datapump.pump.ClaimedBatch;
+import io.datapump.pump.ItemMessage;
+import io.datapump.pump.ItemType;
+import io.datapump.registry.BillerRegistry;
+import io.datapump.shard.Shard;
+import io.datapump.shard.ShardDataSources;
+import io.datapump.local.SourceRows;
+import io.datapump.support.CisStub;
+import io.datapump.support.ShardProbe;
+import io.datapump.support.TestBillers;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.NotifyBuilder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jms.core.JmsTemplate;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Delivery edge cases on the real application. The publisher is effectively off (first tick after an hour), so
+ * every biller message and item message here is one the test sends, and nothing else moves the rows.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("local")
+class DeliveryGuaranteesTest {
+
+    static final CisStub CIS = new CisStub();
+    static final int BATCH = 20;
+
+    @DynamicPropertySource
+    static void configure(DynamicPropertyRegistry registry) {
+        registry.add("datapump.local.data-dir", () -> TestBillers.freshDataDir().toString());
+        registry.add("datapump.local.source-simulator.rate", () -> 0);
+        registry.add("datapump.publisher.interval", () -> "1h");
+        registry.add("datapump.publisher.initial-delay", () -> "1h");
+        registry.add("datapump.biller-consumer.claim-batch-size", () -> BATCH);
+        registry.add("datapump.local.broker.redelivery-delay", () -> 100);
+        registry.add("datapump.local.broker.max-redelivery-delay", () -> 400);
+        registry.add("datapump.local.broker.max-delivery-attempts", () -> 3);
+        TestBillers.into(registry)
+                .biller("duplicate", false, true, 0, 0, CIS)
+                .biller("early", false, true, 0, 0, CIS)
+                .biller("mixed", false, true, 0, 0, CIS)
+                .biller("backlog", false, true, 0, 0, CIS)
+                .biller("flaky", false, true, 0, 0, CIS)
+                .biller("broken", false, true, 0, 0, CIS);
+    }
+
+    @Autowired CamelContext camel;
+    @Autowired ProducerTemplate producer;
+    @Autowired BillerRegistry registry;
+    @Autowired ShardDataSources shards;
+    @Autowired BillerClaims claims;
+    @Autowired JmsTemplate jms;
+    @Autowired ObjectMapper json;
+    @Value("${datapump.endpoints.production.biller-out}") String billerTopic;
+    @Value("${datapump.endpoints.production.payment-out}") String paymentTopic;
+    @Value("${datapump.local.broker.dead-letter-address}") String brokerDlq;
+
+    ShardProbe probe;
+
+    @BeforeEach
+    void setUp() {
+        probe = new ShardProbe(registry, shards);
+        CIS.respondWith(call -> switch (call.billerId()) {
+            case "flaky" -> CIS.attemptsOf(call.idempotencyKey()) <= 2 ? 503 : 200;
+            case "broken" -> 500;
+            default -> 200;
+        });
+    }
+
+    @AfterAll
+    static void stopStub() {
+        CIS.close();
+    }
+
+    @Test
+    void sameItemMessageDeliveredTwiceCausesOneCisCall() throws Exception {
+        // given: one claimed work item
+        ItemMessage item = claimOne("duplicate", ItemType.PAYMENT);
+        NotifyBuilder bothConsumed = new NotifyBuilder(camel).fromRoute("item-consumer-payment-production")
+                .whenDone(2).create();
+
+        // when: its item message arrives twice
+        producer.sendBody(paymentTopic, json.writeValueAsString(item));
+        producer.sendBody(paymentTopic, json.writeValueAsString(item));
+
+        // then: both messages were consumed, the CIS was called once and the row is Processed
+        assertThat(bothConsumed.matches(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> "Processed".equals(probe.state("duplicate", item.recordId())));
+        assertThat(CIS.acceptedPerKey().get(item.idempotencyKey())).isEqualTo(1L);
+        assertThat(probe.attempts("duplicate", item.recordId())).hasSize(1);
+    }
+
+    @Test
+    void itemMessageArrivingBeforeItsRowIsQueuedIsStillDelivered() throws Exception {
+        // given: a row claimed by a biller consumer that has not yet marked it Queued
+        ItemMessage item = claimOne("early", ItemType.PAPERLESS_REGISTRATION);
+        assertThat(probe.state("early", item.recordId())).isEqualTo("Fetched");
+
+        // when: the item message is consumed first
+        producer.sendBody(paymentTopic.replace("payment-created", "paperless-registration-created"),
+                json.writeValueAsString(item));
+
+        // then: it is delivered, not dropped
+        await().atMost(Duration.ofSeconds(20)).until(() -> "Processed".equals(probe.state("early", item.recordId())));
+        assertThat(CIS.acceptedFor("early")).hasSize(1);
+    }
+
+    @Test
+    void unknownItemTypeEndsFailedWithItsReasonWhileTheRestOfTheBatchIsDelivered() throws Exception {
+        // given: a batch of payments and paperless registrations with one item of a type no topic handles
+        Shard shard = probe.shard("mixed");
+        for (int i = 0; i < 3; i++) {
+            SourceRows.insert(shard, ItemType.PAYMENT);
+            SourceRows.insert(shard, ItemType.PAPERLESS_REGISTRATION);
+        }
+        long refund = SourceRows.insertWorkItem(shard, "Refund", 42);
+
+        // when: the biller consumer handles the biller's message
+        publishBillerMessage("mixed");
+
+        // then: the unknown item is Failed with a clear reason, the others are Processed
+        await().atMost(Duration.ofSeconds(20)).until(() -> probe.inState("mixed", "Processed") == 6);
+        Map<String, Object> failed = probe.control("mixed", refund);
+        assertThat(failed.get("State")).isEqualTo("Failed");
+        assertThat(failed.get("LastErrorClass")).isEqualTo("UnknownItemType");
+        assertThat((String) failed.get("LastError")).contains("unknown item type 'Refund'");
+        assertThat(probe.attempts("mixed", refund)).singleElement()
+                .satisfies(a -> assertThat(a.get("Outcome")).isEqualTo("Failed"));
+        assertThat(CIS.acceptedFor("mixed")).hasSize(6);
+    }
+
+    @Test
+    void billerWithMoreRowsThanOneBatchIsDrainedByContinuationsWithoutPublisherTicks() throws Exception {
+        // given: twelve batches' worth of work items and a publisher that will not tick for an hour
+        Shard shard = probe.shard("backlog");
+        int items = BATCH * 12 + 7;
+        for (int i = 0; i < items; i++) {
+            SourceRows.insert(shard, ItemType.PAYMENT);
+        }
+        NotifyBuilder billerMessages = new NotifyBuilder(camel).fromRoute("biller-consumer-production")
+                .whenDone(13).create();
+
+        // when: one biller message arrives
+        publishBillerMessage("backlog");
+
+        // then: every row is delivered, through one claim per batch (12 full ones continue, the 13th does not)
+        await().atMost(Duration.ofSeconds(60)).until(() -> probe.inState("backlog", "Processed") == items);
+        assertThat(billerMessages.matches(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(CIS.acceptedFor("backlog")).hasSize(items);
+        assertThat(CIS.acceptedPerKey().entrySet().stream().filter(e -> e.getKey().startsWith("datapump-backlog-")))
+                .allSatisfy(e -> assertThat(e.getValue()).isEqualTo(1L));
+    }
+
+    @Test
+    void failedCisCallsLeaveTheItemRetryableUntilItIsDelivered() throws Exception {
+        // given: a CIS that answers 503 twice before accepting
+        ItemMessage item = claimOne("flaky", ItemType.PAYMENT);
+
+        // when
+        producer.sendBody(paymentTopic, json.writeValueAsString(item));
+
+        // then: the broker redelivered it until the CIS accepted; every attempt is in the history
+        await().atMost(Duration.ofSeconds(30)).until(() -> "Processed".equals(probe.state("flaky", item.recordId())));
+        assertThat(CIS.attemptsOf(item.idempotencyKey())).isEqualTo(3);
+        List<Map<String, Object>> attempts = probe.attempts("flaky", item.recordId());
+        assertThat(attempts).extracting(a -> a.get("Outcome")).containsExactly("Failed", "Failed", "Succeeded");
+        assertThat(attempts).extracting(a -> a.get("HttpStatus")).containsExactly(503, 503, 200);
+        assertThat(attempts).extracting(a -> ((Number) a.get("Attempt")).intValue()).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void itemWhoseCisKeepsFailingIsKeptInARecoverableStateAndItsMessageIsNotLost() throws Exception {
+        // given: a CIS that always answers 500
+        ItemMessage item = claimOne("broken", ItemType.PAYMENT);
+
+        // when
+        producer.sendBody(paymentTopic, json.writeValueAsString(item));
+
+        // then: after the broker's delivery attempts the message waits on the broker's dead-letter queue,
+        // and the row is back in Queued with every failed attempt recorded
+        await().atMost(Duration.ofSeconds(30)).until(() -> probe.attempts("broken", item.recordId()).size() == 3);
+        await().atMost(Duration.ofSeconds(10)).until(() -> deadLettered(item));
+        assertThat(probe.state("broken", item.recordId())).isEqualTo("Queued");
+        assertThat(probe.control("broken", item.recordId()).get("LastError").toString()).contains("500");
+        assertThat(CIS.attemptsOf(item.idempotencyKey())).isEqualTo(3);
+    }
+
+    private boolean deadLettered(ItemMessage item) {
+        return Boolean.TRUE.equals(jms.browse(brokerDlq, (session, browser) -> {
+            var messages = browser.getEnumeration();
+            while (messages.hasMoreElements()) {
+                var message = (jakarta.jms.TextMessage) messages.nextElement();
+                if (message.getText().contains("\"recordId\":" + item.recordId())
+                        && message.getText().contains("\"billerId\":\"" + item.billerId() + "\"")) {
+                    return true;
+                }
+            }
+            return false;
+        }));
+    }
+
+    /** Inserts one work item and claims it as a biller consumer would (row Fetched), without publishing. */
+    private ItemMessage claimOne(String billerId, ItemType type) {
+        Shard shard = probe.shard(billerId);
+        SourceRows.insert(shard, type);
+        ClaimedBatch batch = claims.claim(registry.require(billerId), 1);
+        assertThat(batch.items()).hasSize(1);
+        return batch.items().get(0);
+    }
+
+    private void publishBillerMessage(String billerId) throws Exception {
+        producer.sendBody(billerTopic, json.writeValueAsString(
+                new BillerMessage(billerId, "production", BillerMessage.SCAN, Instant.now())));
+    }
+}

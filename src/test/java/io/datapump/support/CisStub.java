@@ -1,0 +1,109 @@
+package io.datapump.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A real HTTP server standing in for the billers' CIS APIs in tests: records every request it receives and answers
+ * with the status a test chooses (200 unless told otherwise).
+ */
+public final class CisStub implements AutoCloseable {
+
+    /** One request as the CIS saw it. */
+    public record Call(String billerId, String resource, String idempotencyKey, String correlationId, String body,
+                       int status) {
+    }
+
+    private final HttpServer server;
+    private final List<Call> calls = new ArrayList<>();
+    private final Map<String, AtomicInteger> attemptsByKey = new ConcurrentHashMap<>();
+    private volatile Function<Call, Integer> responder = call -> 200;
+
+    public CisStub() {
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        server.setExecutor(Executors.newFixedThreadPool(32));
+        server.createContext("/cis/", this::handle);
+        server.start();
+    }
+
+    /** The CIS base URL to register for a biller. */
+    public String baseUrl(String billerId) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/cis/" + billerId;
+    }
+
+    /** Chooses the HTTP status per call; the call's status field is not yet set when this is asked. */
+    public void respondWith(Function<Call, Integer> responder) {
+        this.responder = responder;
+    }
+
+    /** How many times this key has been seen so far, including the current call. */
+    public int attemptsOf(String idempotencyKey) {
+        AtomicInteger n = attemptsByKey.get(idempotencyKey);
+        return n == null ? 0 : n.get();
+    }
+
+    public synchronized List<Call> calls() {
+        return List.copyOf(calls);
+    }
+
+    public List<Call> accepted() {
+        return calls().stream().filter(c -> c.status() >= 200 && c.status() < 300).toList();
+    }
+
+    public List<Call> acceptedFor(String billerId) {
+        return accepted().stream().filter(c -> c.billerId().equals(billerId)).toList();
+    }
+
+    /** Accepted calls per idempotency key. */
+    public Map<String, Long> acceptedPerKey() {
+        return accepted().stream().collect(Collectors.groupingBy(Call::idempotencyKey, Collectors.counting()));
+    }
+
+    private void handle(HttpExchange http) throws IOException {
+        String[] path = http.getRequestURI().getPath().split("/");
+        String body;
+        try (InputStream in = http.getRequestBody()) {
+            body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        String key = http.getRequestHeaders().getFirst("Idempotency-Key");
+        Call call = new Call(path.length > 2 ? path[2] : "", path.length > 3 ? path[3] : "", key,
+                http.getRequestHeaders().getFirst("X-Correlation-Id"), body, 0);
+        if (key != null) {
+            attemptsByKey.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+        }
+        int status = "POST".equals(http.getRequestMethod()) ? responder.apply(call) : 405;
+        synchronized (this) {
+            calls.add(new Call(call.billerId(), call.resource(), key, call.correlationId(), body, status));
+        }
+        byte[] reply = (status < 300 ? "{\"status\":\"accepted\"}" : "{\"error\":\"stub failure\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        http.getResponseHeaders().add("Content-Type", "application/json");
+        http.sendResponseHeaders(status, reply.length);
+        try (OutputStream out = http.getResponseBody()) {
+            out.write(reply);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
