@@ -5,6 +5,11 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 @SpringBootApplication
 public class DataPumpApplication {
+
+    static {
+        // Every time the pump writes or compares (DATETIME2 columns, CURRENT_TIMESTAMP, leases, deadlines) is UTC.
+        java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("UTC"));
+    }
     public static void main(String[] args) {
         SpringApplication.run(DataPumpApplication.class, args);
     }

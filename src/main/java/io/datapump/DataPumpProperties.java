@@ -29,6 +29,8 @@ public class DataPumpProperties {
     @Valid private final Registry registry = new Registry();
     @Valid private final Shards shards = new Shards();
     @Valid private final Topology topology = new Topology();
+    @Valid private final Retry retry = new Retry();
+    @Valid private final KillAfter killAfter = new KillAfter();
 
     /** The configured processor id, or {@code <hostname>-<pid>} when blank. */
     public String resolvedProcessorId() {
@@ -51,6 +53,58 @@ public class DataPumpProperties {
     public Registry getRegistry() { return registry; }
     public Shards getShards() { return shards; }
     public Topology getTopology() { return topology; }
+    public Retry getRetry() { return retry; }
+    public KillAfter getKillAfter() { return killAfter; }
+
+    /** Retry limits: quick in-process redeliveries, then durable delayed retries through the broker. */
+    public static class Retry {
+        @Valid private final Backoff immediate = new Backoff(3, Duration.ofMillis(200), 2.0, Duration.ofSeconds(2));
+        @Valid private final Backoff delayed = new Backoff(5, Duration.ofSeconds(30), 4.0, Duration.ofMinutes(30));
+
+        public Backoff getImmediate() { return immediate; }
+        public Backoff getDelayed() { return delayed; }
+    }
+
+    /** attempts retries, the first after initial-delay, each next one multiplier times later, at most max-delay. */
+    public static class Backoff {
+        @Min(0) @Max(100) private int attempts;
+        @NotNull private Duration initialDelay;
+        @jakarta.validation.constraints.DecimalMin("1.0") private double multiplier;
+        @NotNull private Duration maxDelay;
+
+        public Backoff(int attempts, Duration initialDelay, double multiplier, Duration maxDelay) {
+            this.attempts = attempts;
+            this.initialDelay = initialDelay;
+            this.multiplier = multiplier;
+            this.maxDelay = maxDelay;
+        }
+
+        /** The delay before retry number {@code retry} (1-based). */
+        public Duration delayBefore(int retry) {
+            double millis = initialDelay.toMillis() * Math.pow(multiplier, Math.max(0, retry - 1));
+            return Duration.ofMillis((long) Math.min(millis, maxDelay.toMillis()));
+        }
+
+        public int getAttempts() { return attempts; }
+        public void setAttempts(int attempts) { this.attempts = attempts; }
+        public Duration getInitialDelay() { return initialDelay; }
+        public void setInitialDelay(Duration initialDelay) { this.initialDelay = initialDelay; }
+        public double getMultiplier() { return multiplier; }
+        public void setMultiplier(double multiplier) { this.multiplier = multiplier; }
+        public Duration getMaxDelay() { return maxDelay; }
+        public void setMaxDelay(Duration maxDelay) { this.maxDelay = maxDelay; }
+    }
+
+    /** Kill dates per lane: how long after first publication a message may still be started. */
+    public static class KillAfter {
+        @NotNull private Duration production = Duration.ofHours(24);
+        @NotNull private Duration demo = Duration.ofHours(72);
+
+        public Duration getProduction() { return production; }
+        public void setProduction(Duration production) { this.production = production; }
+        public Duration getDemo() { return demo; }
+        public void setDemo(Duration demo) { this.demo = demo; }
+    }
 
     public static class Publisher {
         @Min(1) @Max(256) private int scanThreads = 8;
@@ -120,6 +174,7 @@ public class DataPumpProperties {
         @NotBlank private String billerTopic;
         @NotBlank private String paymentTopic;
         @NotBlank private String paperlessRegistrationTopic;
+        @NotBlank private String deadLetterQueue;
 
         public String getBillerTopic() { return billerTopic; }
         public void setBillerTopic(String billerTopic) { this.billerTopic = billerTopic; }
@@ -127,5 +182,7 @@ public class DataPumpProperties {
         public void setPaymentTopic(String paymentTopic) { this.paymentTopic = paymentTopic; }
         public String getPaperlessRegistrationTopic() { return paperlessRegistrationTopic; }
         public void setPaperlessRegistrationTopic(String t) { this.paperlessRegistrationTopic = t; }
+        public String getDeadLetterQueue() { return deadLetterQueue; }
+        public void setDeadLetterQueue(String deadLetterQueue) { this.deadLetterQueue = deadLetterQueue; }
     }
 }

@@ -32,7 +32,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.jms.core.JmsTemplate;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -55,16 +54,12 @@ class DeliveryGuaranteesTest {
         registry.add("datapump.publisher.interval", () -> "1h");
         registry.add("datapump.publisher.initial-delay", () -> "1h");
         registry.add("datapump.biller-consumer.claim-batch-size", () -> BATCH);
-        registry.add("datapump.local.broker.redelivery-delay", () -> 100);
-        registry.add("datapump.local.broker.max-redelivery-delay", () -> 400);
-        registry.add("datapump.local.broker.max-delivery-attempts", () -> 3);
         TestBillers.into(registry)
                 .biller("duplicate", false, true, 0, 0, CIS)
                 .biller("early", false, true, 0, 0, CIS)
                 .biller("mixed", false, true, 0, 0, CIS)
                 .biller("backlog", false, true, 0, 0, CIS)
-                .biller("flaky", false, true, 0, 0, CIS)
-                .biller("broken", false, true, 0, 0, CIS);
+                .biller("flaky", false, true, 0, 0, CIS);
     }
 
     @Autowired CamelContext camel;
@@ -72,11 +67,9 @@ class DeliveryGuaranteesTest {
     @Autowired BillerRegistry registry;
     @Autowired ShardDataSources shards;
     @Autowired BillerClaims claims;
-    @Autowired JmsTemplate jms;
     @Autowired ObjectMapper json;
     @Value("${datapump.endpoints.production.biller-out}") String billerTopic;
     @Value("${datapump.endpoints.production.payment-out}") String paymentTopic;
-    @Value("${datapump.local.broker.dead-letter-address}") String brokerDlq;
 
     ShardProbe probe;
 
@@ -85,7 +78,6 @@ class DeliveryGuaranteesTest {
         probe = new ShardProbe(registry, shards);
         CIS.respondWith(call -> switch (call.billerId()) {
             case "flaky" -> CIS.attemptsOf(call.idempotencyKey()) <= 2 ? 503 : 200;
-            case "broken" -> 500;
             default -> 200;
         });
     }
@@ -182,44 +174,13 @@ class DeliveryGuaranteesTest {
         // when
         producer.sendBody(paymentTopic, json.writeValueAsString(item));
 
-        // then: the broker redelivered it until the CIS accepted; every attempt is in the history
+        // then: it was redelivered until the CIS accepted; every attempt is in the history
         await().atMost(Duration.ofSeconds(30)).until(() -> "Processed".equals(probe.state("flaky", item.recordId())));
         assertThat(CIS.attemptsOf(item.idempotencyKey())).isEqualTo(3);
         List<Map<String, Object>> attempts = probe.attempts("flaky", item.recordId());
         assertThat(attempts).extracting(a -> a.get("Outcome")).containsExactly("Failed", "Failed", "Succeeded");
         assertThat(attempts).extracting(a -> a.get("HttpStatus")).containsExactly(503, 503, 200);
         assertThat(attempts).extracting(a -> ((Number) a.get("Attempt")).intValue()).containsExactly(1, 2, 3);
-    }
-
-    @Test
-    void itemWhoseCisKeepsFailingIsKeptInARecoverableStateAndItsMessageIsNotLost() throws Exception {
-        // given: a CIS that always answers 500
-        ItemMessage item = claimOne("broken", ItemType.PAYMENT);
-
-        // when
-        producer.sendBody(paymentTopic, json.writeValueAsString(item));
-
-        // then: after the broker's delivery attempts the message waits on the broker's dead-letter queue,
-        // and the row is back in Queued with every failed attempt recorded
-        await().atMost(Duration.ofSeconds(30)).until(() -> probe.attempts("broken", item.recordId()).size() == 3);
-        await().atMost(Duration.ofSeconds(10)).until(() -> deadLettered(item));
-        assertThat(probe.state("broken", item.recordId())).isEqualTo("Queued");
-        assertThat(probe.control("broken", item.recordId()).get("LastError").toString()).contains("500");
-        assertThat(CIS.attemptsOf(item.idempotencyKey())).isEqualTo(3);
-    }
-
-    private boolean deadLettered(ItemMessage item) {
-        return Boolean.TRUE.equals(jms.browse(brokerDlq, (session, browser) -> {
-            var messages = browser.getEnumeration();
-            while (messages.hasMoreElements()) {
-                var message = (jakarta.jms.TextMessage) messages.nextElement();
-                if (message.getText().contains("\"recordId\":" + item.recordId())
-                        && message.getText().contains("\"billerId\":\"" + item.billerId() + "\"")) {
-                    return true;
-                }
-            }
-            return false;
-        }));
     }
 
     /** Inserts one work item and claims it as a biller consumer would (row Fetched), without publishing. */
@@ -233,6 +194,6 @@ class DeliveryGuaranteesTest {
 
     private void publishBillerMessage(String billerId) throws Exception {
         producer.sendBody(billerTopic, json.writeValueAsString(
-                new BillerMessage(billerId, "production", BillerMessage.SCAN, Instant.now())));
+                new BillerMessage(billerId, "production", BillerMessage.SCAN, Instant.now(), Instant.now().plusSeconds(3600))));
     }
 }

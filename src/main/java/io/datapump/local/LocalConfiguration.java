@@ -35,19 +35,24 @@ public class LocalConfiguration {
                     .setMaxDeliveryAttempts(broker.getMaxDeliveryAttempts())
                     .setDeadLetterAddress(SimpleString.of(broker.getDeadLetterAddress()))
                     .setExpiryAddress(SimpleString.of("ExpiryQueue")));
-            config.addAddressConfiguration(new CoreAddressConfiguration()
-                    .setName(broker.getDeadLetterAddress())
-                    .addRoutingType(RoutingType.ANYCAST)
-                    .addQueueConfig(QueueConfiguration.of(broker.getDeadLetterAddress())
-                            .setRoutingType(RoutingType.ANYCAST).setDurable(true)));
+            queue(config, broker.getDeadLetterAddress());
 
             DataPumpProperties.Topology topology = properties.getTopology();
             topology.lanes().values().forEach(lane -> {
                 topic(config, lane.getBillerTopic(), topology.getBillerSubscription());
                 topic(config, lane.getPaymentTopic(), topology.getItemSubscription());
                 topic(config, lane.getPaperlessRegistrationTopic(), topology.getItemSubscription());
+                queue(config, lane.getDeadLetterQueue());
             });
         };
+    }
+
+    /** A durable point-to-point queue. */
+    private static void queue(org.apache.activemq.artemis.core.config.Configuration config, String name) {
+        config.addAddressConfiguration(new CoreAddressConfiguration()
+                .setName(name)
+                .addRoutingType(RoutingType.ANYCAST)
+                .addQueueConfig(QueueConfiguration.of(name).setRoutingType(RoutingType.ANYCAST).setDurable(true)));
     }
 
     /** A topic with its one shared durable subscription, named as the local endpoint URIs name it. */

@@ -13,6 +13,7 @@ import io.datapump.shard.Shard;
 import io.datapump.shard.ShardDataSources;
 import io.datapump.shard.SqlFiles;
 
+import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -31,13 +32,16 @@ public class BillerClaims {
     private final ShardDataSources shards;
     private final String processorId;
     private final int batchSize;
+    private final KillDate killDate;
     private final Clock clock = Clock.systemUTC();
 
-    public BillerClaims(BillerRegistry registry, ShardDataSources shards, DataPumpProperties properties) {
+    public BillerClaims(BillerRegistry registry, ShardDataSources shards, DataPumpProperties properties,
+                        KillDate killDate) {
         this.registry = registry;
         this.shards = shards;
         this.processorId = properties.resolvedProcessorId();
         this.batchSize = properties.getBillerConsumer().getClaimBatchSize();
+        this.killDate = killDate;
     }
 
     /**
@@ -76,12 +80,19 @@ public class BillerClaims {
                             rs.getLong("SourceId")));
         });
         Instant now = clock.instant();
+        Instant deadline = killDate.deadline(biller.lane().id());
         List<ItemMessage> items = rows.stream()
                 .map(r -> new ItemMessage(biller.id(), biller.lane().id(), r.itemType(), r.recordId(), r.sourceId(),
-                        UUID.randomUUID().toString(), now))
+                        UUID.randomUUID().toString(), now, deadline, 0))
                 .toList();
         LOG.debug("Biller {} claimed {} item(s) with token {}", biller.id(), items.size(), token);
         return new ClaimedBatch(biller.id(), biller.lane().id(), token, items, items.size() >= limit);
+    }
+
+    /** The message that lets the rest of a full batch's backlog follow without waiting for the publisher. */
+    public BillerMessage continuation(@ExchangeProperty(DataPumpHeaders.CLAIM) ClaimedBatch batch) {
+        return new BillerMessage(batch.billerId(), batch.lane(), BillerMessage.CONTINUATION, clock.instant(),
+                killDate.deadline(batch.lane()));
     }
 
     private record ClaimedRow(long recordId, String itemType, long sourceId) {

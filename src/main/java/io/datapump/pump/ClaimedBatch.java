@@ -16,9 +16,4 @@ public record ClaimedBatch(String billerId, String lane, String claimToken, List
     public int size() {
         return items.size();
     }
-
-    /** The message that lets the rest of the biller's backlog follow without waiting for the publisher. */
-    public BillerMessage continuation() {
-        return new BillerMessage(billerId, lane, BillerMessage.CONTINUATION, java.time.Instant.now());
-    }
 }

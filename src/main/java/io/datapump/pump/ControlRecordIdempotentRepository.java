@@ -3,6 +3,8 @@ package io.datapump.pump;
 import java.time.Clock;
 import java.util.UUID;
 
+import io.datapump.failure.FailureClassifier;
+
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
@@ -18,10 +20,12 @@ import org.springframework.stereotype.Component;
 public class ControlRecordIdempotentRepository extends ServiceSupport implements IdempotentRepository {
 
     private final ControlRecords controlRecords;
+    private final FailureClassifier classifier;
     private final Clock clock = Clock.systemUTC();
 
-    public ControlRecordIdempotentRepository(ControlRecords controlRecords) {
+    public ControlRecordIdempotentRepository(ControlRecords controlRecords, FailureClassifier classifier) {
         this.controlRecords = controlRecords;
+        this.classifier = classifier;
     }
 
     @Override
@@ -36,15 +40,19 @@ public class ControlRecordIdempotentRepository extends ServiceSupport implements
         return true;
     }
 
+    /**
+     * Called when the exchange failed unhandled (the error handling itself could not finish, e.g. the broker is
+     * down): the row returns to Queued and the transport redelivers the message.
+     */
     @Override
     public boolean remove(Exchange exchange, String key) {
         String token = exchange.getProperty(DataPumpHeaders.ATTEMPT_TOKEN, String.class);
         if (token == null) {
             return false;
         }
-        Throwable cause = exchange.getException();
         controlRecords.releaseAfterFailure(item(exchange, key), token,
-                exchange.getProperty(DataPumpHeaders.ATTEMPT_STARTED, java.time.Instant.class), cause);
+                exchange.getProperty(DataPumpHeaders.ATTEMPT_STARTED, java.time.Instant.class),
+                classifier.classify(exchange.getException()));
         return true;
     }
 

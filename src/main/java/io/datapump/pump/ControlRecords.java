@@ -5,9 +5,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.datapump.DataPumpProperties;
+import io.datapump.failure.Failure;
 import io.datapump.registry.BillerRegistry;
 import io.datapump.shard.Shard;
 import io.datapump.shard.ShardDataSources;
@@ -15,7 +17,6 @@ import io.datapump.shard.SqlFiles;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
-import org.apache.camel.http.base.HttpOperationFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -55,12 +56,9 @@ public class ControlRecords {
         Shard shard = shard(item.billerId());
         Instant now = clock.instant();
         shard.tx().executeWithoutResult(status -> {
-            Map<String, Object> params = new HashMap<>();
-            params.put("recordId", item.recordId());
-            params.put("errorClass", errorClass);
-            params.put("error", truncate(reason));
-            shard.jdbc().update(SqlFiles.get("mark-rejected"), params);
-            recordAttempt(shard, item.recordId(), "Failed", errorClass, reason, null, now, Duration.ZERO);
+            if (shard.jdbc().update(SqlFiles.get("fail-unclaimed"), failureParams(item, null, errorClass, reason)) == 1) {
+                recordAttempt(shard, item.recordId(), "Failed", errorClass, reason, null, now, Duration.ZERO);
+            }
         });
         LOG.warn("Item {} of biller {} rejected: {}", item.recordId(), item.billerId(), reason);
     }
@@ -102,27 +100,81 @@ public class ControlRecords {
         }
     }
 
-    /**
-     * A delivery attempt failed: Processing -> Queued (only if this attempt still holds the row), with a Failed
-     * attempt in the history. The message is redelivered by the transport and claims the row again.
-     */
-    public void releaseAfterFailure(ItemMessage item, String attemptToken, Instant started, Throwable cause) {
+    /** Before an in-process redelivery: records the failed attempt and counts the next one. */
+    public void failedAttemptBeforeRedelivery(ItemMessage item, String attemptToken, Instant started, Failure failure) {
         Shard shard = shard(item.billerId());
-        String errorClass = cause == null ? "Unknown" : cause.getClass().getSimpleName();
-        String error = cause == null ? "failed without an exception" : String.valueOf(cause.getMessage());
-        Integer status = cause instanceof HttpOperationFailedException http ? http.getStatusCode() : null;
         Instant now = clock.instant();
         shard.tx().executeWithoutResult(tx -> {
-            Map<String, Object> params = new HashMap<>();
-            params.put("recordId", item.recordId());
-            params.put("attemptToken", attemptToken);
-            params.put("errorClass", errorClass);
-            params.put("error", truncate(error));
-            shard.jdbc().update(SqlFiles.get("release-processing"), params);
-            recordAttempt(shard, item.recordId(), "Failed", errorClass, error, status, started, elapsed(started, now));
+            recordAttempt(shard, item.recordId(), "Failed", failure.errorClass(), failure.message(),
+                    failure.httpStatus(), started, elapsed(started, now));
+            shard.jdbc().update(SqlFiles.get("next-attempt"), failureParams(item, attemptToken, failure.errorClass(),
+                    failure.message()));
         });
-        LOG.warn("Delivery of item {} of biller {} failed ({}: {}); it will be retried",
-                item.recordId(), item.billerId(), errorClass, error);
+    }
+
+    /**
+     * A delivery attempt failed and the item will be tried again later: Processing -> Queued (only if this attempt
+     * still holds the row), with a Failed attempt in the history.
+     */
+    public void releaseAfterFailure(ItemMessage item, String attemptToken, Instant started, Failure failure) {
+        Shard shard = shard(item.billerId());
+        Instant now = clock.instant();
+        boolean released = Boolean.TRUE.equals(shard.tx().execute(tx -> {
+            int n = shard.jdbc().update(SqlFiles.get("release-processing"),
+                    failureParams(item, attemptToken, failure.errorClass(), failure.message()));
+            if (n == 1) {
+                recordAttempt(shard, item.recordId(), "Failed", failure.errorClass(), failure.message(),
+                        failure.httpStatus(), started, elapsed(started, now));
+            }
+            return n == 1;
+        }));
+        if (released) {
+            LOG.warn("Delivery of item {} failed ({}: {}); it will be retried", item.key(), failure.errorClass(),
+                    failure.message());
+        }
+    }
+
+    /** What the dead-letter headers report about a failed item. */
+    public record FailedItem(int attempts, Instant firstFailure) {
+    }
+
+    /**
+     * The item failed for good: Processing -> Failed when this exchange's attempt holds it, otherwise
+     * Fetched/Queued -> Failed. Returns null when the row is Processed already (the message was a stale duplicate).
+     */
+    public FailedItem markFailed(ItemMessage item, String attemptToken, Instant started, Failure failure) {
+        Shard shard = shard(item.billerId());
+        Instant now = clock.instant();
+        return shard.tx().execute(tx -> {
+            Map<String, Object> params = failureParams(item, attemptToken, failure.errorClass(), failure.message());
+            int n = shard.jdbc().update(SqlFiles.get(attemptToken != null ? "fail-processing" : "fail-unclaimed"), params);
+            if (n == 1) {
+                recordAttempt(shard, item.recordId(), "Failed", failure.errorClass(), failure.message(),
+                        failure.httpStatus(), started == null ? now : started, elapsed(started, now));
+            }
+            List<Map<String, Object>> rows = shard.jdbc().queryForList(SqlFiles.get("failure-summary"),
+                    Map.of("recordId", item.recordId()));
+            if (rows.isEmpty()) {
+                return new FailedItem(0, null);
+            }
+            Map<String, Object> row = rows.get(0);
+            if (n == 0 && "Processed".equals(row.get("State"))) {
+                return null;
+            }
+            Object first = row.get("FirstFailure");
+            return new FailedItem(((Number) row.get("Attempts")).intValue(),
+                    first instanceof Timestamp ts ? ts.toInstant() : null);
+        });
+    }
+
+    private static Map<String, Object> failureParams(ItemMessage item, String attemptToken, String errorClass,
+                                                     String error) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("recordId", item.recordId());
+        params.put("attemptToken", attemptToken);
+        params.put("errorClass", errorClass);
+        params.put("error", truncate(error));
+        return params;
     }
 
     private void recordAttempt(Shard shard, long recordId, String outcome, String errorClass, String error,
@@ -139,6 +191,11 @@ public class ControlRecords {
         shard.jdbc().update(SqlFiles.get("record-attempt"), params);
     }
 
+    /** Whether the registry knows the biller (a message may name one that does not exist). */
+    public boolean knows(String billerId) {
+        return billerId != null && registry.find(billerId).isPresent();
+    }
+
     private Shard shard(String billerId) {
         return shards.forBiller(registry.require(billerId));
     }
@@ -147,7 +204,7 @@ public class ControlRecords {
         return started == null ? Duration.ZERO : Duration.between(started, now);
     }
 
-    static String truncate(String text) {
+    public static String truncate(String text) {
         if (text == null || text.length() <= MAX_ERROR_LENGTH) {
             return text;
         }

@@ -9,8 +9,24 @@ public final class DataPumpHeaders {
     public static final String ITEM_TYPE = "DataPumpItemType";
     public static final String RECORD_ID = "DataPumpRecordId";
 
+    /** Failure headers on a dead-lettered message. */
+    public static final String FAILURE_CLASS = "DataPumpFailureClass";
+    public static final String FAILURE_KIND = "DataPumpFailureKind";
+    public static final String FAILURE_CAUSE = "DataPumpFailureCause";
+    public static final String FAILURE_MESSAGE = "DataPumpFailureMessage";
+    public static final String FAILURE_HTTP_STATUS = "DataPumpFailureHttpStatus";
+    public static final String FAILURE_ROUTE = "DataPumpFailureRouteId";
+    public static final String FAILURE_ATTEMPTS = "DataPumpFailureAttempts";
+    public static final String FAILURE_FIRST_AT = "DataPumpFailureFirstAt";
+    public static final String FAILURE_LAST_AT = "DataPumpFailureLastAt";
+
     /** Exchange properties. */
+    public static final String ROUTE_LANE = "DataPumpRouteLane";
+    public static final String BILLER_MESSAGE = "DataPumpBillerMessage";
     public static final String ITEM = "DataPumpItem";
+    public static final String RETRY_URI = "DataPumpRetryUri";
+    public static final String DEAD_LETTER_URI = "DataPumpDeadLetterUri";
+    public static final String EXHAUSTED = "DataPumpRetriesExhausted";
     public static final String CLAIM = "DataPumpClaim";
     public static final String CIS_URL = "DataPumpCisUrl";
     public static final String ATTEMPT_TOKEN = "DataPumpAttemptToken";

@@ -25,16 +25,18 @@ public class PendingWork {
     private final BillerRegistry registry;
     private final ShardDataSources shards;
     private final MeterRegistry meters;
+    private final KillDate killDate;
     private final Clock clock = Clock.systemUTC();
 
     /** A biller and the number of its work items waiting to be pumped. */
     public record Pending(Biller biller, long count) {
     }
 
-    public PendingWork(BillerRegistry registry, ShardDataSources shards, MeterRegistry meters) {
+    public PendingWork(BillerRegistry registry, ShardDataSources shards, MeterRegistry meters, KillDate killDate) {
         this.registry = registry;
         this.shards = shards;
         this.meters = meters;
+        this.killDate = killDate;
     }
 
     /** Enabled, unpaused billers, read fresh from the registry. */
@@ -50,7 +52,9 @@ public class PendingWork {
 
     /** The biller message for a biller with pending work. */
     public BillerMessage message(Pending pending) {
-        return new BillerMessage(pending.biller().id(), pending.biller().lane().id(), BillerMessage.SCAN, clock.instant());
+        String lane = pending.biller().lane().id();
+        return new BillerMessage(pending.biller().id(), lane, BillerMessage.SCAN, clock.instant(),
+                killDate.deadline(lane));
     }
 
     /** A shard could not be scanned: logged and counted; the other billers carry on. */

@@ -53,7 +53,7 @@ class BillerClaimsConcurrencyTest {
         ShardMigrations.migratePumpTables(shards.dataSource(biller));
         shard = shards.forBiller(biller);
         // the registry is not needed for claims of a known biller
-        claims = new BillerClaims(null, shards, properties);
+        claims = new BillerClaims(null, shards, properties, new KillDate(properties));
     }
 
     @AfterEach

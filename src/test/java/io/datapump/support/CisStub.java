@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -28,10 +30,18 @@ public final class CisStub implements AutoCloseable {
                        int status) {
     }
 
+    /** What the stub answers: a status, after an optional delay, with optional headers (e.g. Retry-After). */
+    public record Reply(int status, long delayMillis, Map<String, String> headers) {
+        public static Reply of(int status) {
+            return new Reply(status, 0, Map.of());
+        }
+    }
+
     private final HttpServer server;
     private final List<Call> calls = new ArrayList<>();
     private final Map<String, AtomicInteger> attemptsByKey = new ConcurrentHashMap<>();
-    private volatile Function<Call, Integer> responder = call -> 200;
+    private volatile Function<Call, Reply> responder = call -> Reply.of(200);
+    private final ScheduledExecutorService latency = Executors.newScheduledThreadPool(2);
 
     public CisStub() {
         try {
@@ -50,8 +60,17 @@ public final class CisStub implements AutoCloseable {
     }
 
     /** Chooses the HTTP status per call; the call's status field is not yet set when this is asked. */
-    public void respondWith(Function<Call, Integer> responder) {
+    public void respondWith(Function<Call, Integer> status) {
+        this.responder = call -> Reply.of(status.apply(call));
+    }
+
+    /** Chooses the whole reply per call. */
+    public void replyWith(Function<Call, Reply> responder) {
         this.responder = responder;
+    }
+
+    public List<Call> callsWithKey(String idempotencyKey) {
+        return calls().stream().filter(c -> idempotencyKey.equals(c.idempotencyKey())).toList();
     }
 
     /** How many times this key has been seen so far, including the current call. */
@@ -89,21 +108,39 @@ public final class CisStub implements AutoCloseable {
         if (key != null) {
             attemptsByKey.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
         }
-        int status = "POST".equals(http.getRequestMethod()) ? responder.apply(call) : 405;
+        Reply reply = "POST".equals(http.getRequestMethod()) ? responder.apply(call) : Reply.of(405);
         synchronized (this) {
-            calls.add(new Call(call.billerId(), call.resource(), key, call.correlationId(), body, status));
+            calls.add(new Call(call.billerId(), call.resource(), key, call.correlationId(), body, reply.status()));
         }
-        byte[] reply = (status < 300 ? "{\"status\":\"accepted\"}" : "{\"error\":\"stub failure\"}")
+        if (reply.delayMillis() > 0) {
+            // a slow CIS: answer later from the scheduler, without holding a server thread
+            latency.schedule(() -> answer(http, reply), reply.delayMillis(), TimeUnit.MILLISECONDS);
+        } else {
+            answer(http, reply);
+        }
+    }
+
+    private void answer(HttpExchange http, Reply reply) {
+        int status = reply.status();
+        reply.headers().forEach((k, v) -> http.getResponseHeaders().add(k, v));
+        byte[] body = (status < 300 ? "{\"status\":\"accepted\"}" : "{\"error\":\"stub failure\"}")
                 .getBytes(StandardCharsets.UTF_8);
         http.getResponseHeaders().add("Content-Type", "application/json");
-        http.sendResponseHeaders(status, reply.length);
-        try (OutputStream out = http.getResponseBody()) {
-            out.write(reply);
+        try {
+            http.sendResponseHeaders(status, body.length);
+            try (OutputStream out = http.getResponseBody()) {
+                out.write(body);
+            }
+        } catch (IOException clientGone) {
+            // the caller timed out and closed the connection: nothing to answer
+        } finally {
+            http.close();
         }
     }
 
     @Override
     public void close() {
+        latency.shutdownNow();
         server.stop(0);
     }
 }

@@ -1,8 +1,9 @@
--- A claimed item that can never be delivered (e.g. unknown item type): Failed with its reason.
+-- The delivery attempt holding the item failed for good (permanent, or retries exhausted): Processing -> Failed.
 UPDATE DataPumpControl
    SET State = 'Failed',
        LastErrorClass = :#errorClass,
        LastError = :#error,
        StateChangedAt = CURRENT_TIMESTAMP
  WHERE DataPumpRecordId = :#recordId
-   AND State IN ('Fetched', 'Queued')
+   AND State = 'Processing'
+   AND ClaimToken = :#attemptToken

@@ -1,0 +1,128 @@
+package io.datapump.failure;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import io.datapump.DataPumpProperties;
+import io.datapump.pump.BillerMessage;
+import io.datapump.pump.ControlRecords;
+import io.datapump.pump.DataPumpHeaders;
+import io.datapump.pump.ItemMessage;
+import io.datapump.pump.ItemType;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+/**
+ * Durable delayed retries (routes/error-handling.camel.yaml, route retry-later). After the quick in-process
+ * redeliveries are spent, an item is released (Processing -> Queued, attempt recorded) and its message is published
+ * again on its item topic for delivery after a growing delay (datapump.retry.delayed.*), honouring a CIS's
+ * Retry-After. The broker holds it durably meanwhile; no consumer thread waits. When the delayed retries are spent
+ * the item goes to the dead-letter channel. Deferrals (breaker open, biller busy) are re-published the same way
+ * without spending a retry.
+ */
+@Component("retries")
+public class Retries {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Retries.class);
+
+    /** ActiveMQ Artemis: absolute delivery time in epoch millis (ignored by other transports). */
+    public static final String ARTEMIS_SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
+    /** camel-azure-servicebus: scheduled enqueue time, with producerOperation=scheduleMessages on the endpoint. */
+    public static final String SERVICE_BUS_SCHEDULED_ENQUEUE = "CamelAzureServiceBusScheduledEnqueueTime";
+
+    private final FailurePolicy policy;
+    private final ControlRecords controlRecords;
+    private final DataPumpProperties properties;
+    private final Environment environment;
+    private final ObjectMapper json;
+    private final MeterRegistry meters;
+    private final Clock clock = Clock.systemUTC();
+
+    public Retries(FailurePolicy policy, ControlRecords controlRecords, DataPumpProperties properties,
+                   Environment environment, ObjectMapper json, MeterRegistry meters) {
+        this.policy = policy;
+        this.controlRecords = controlRecords;
+        this.properties = properties;
+        this.environment = environment;
+        this.json = json;
+        this.meters = meters;
+    }
+
+    /**
+     * Prepares the exchange for its durable retry: on return either {@link DataPumpHeaders#RETRY_URI} names where to
+     * publish the body, or {@link DataPumpHeaders#EXHAUSTED} says the item goes to the dead-letter channel, or
+     * neither (a biller message, which the publisher re-drives).
+     */
+    public void schedule(Exchange exchange) throws JsonProcessingException {
+        Failure failure = policy.classify(exchange);
+        ItemMessage item = exchange.getProperty(DataPumpHeaders.ITEM, ItemMessage.class);
+        if (item == null) {
+            dropBillerMessage(exchange, failure);
+            return;
+        }
+        Instant now = clock.instant();
+        boolean deferred = failure.isDeferred();
+        ItemMessage next = deferred ? item.deferred(now) : item.nextRetry(now);
+        if (!deferred && next.retry() > properties.getRetry().getDelayed().getAttempts()) {
+            exchange.setProperty(DataPumpHeaders.EXHAUSTED, true);
+            return;
+        }
+        Duration delay = deferred ? orZero(failure.retryAfter())
+                : max(properties.getRetry().getDelayed().delayBefore(next.retry()), failure.retryAfter());
+
+        String token = exchange.getProperty(DataPumpHeaders.ATTEMPT_TOKEN, String.class);
+        if (token != null) {
+            controlRecords.releaseAfterFailure(item, token, exchange.getProperty(DataPumpHeaders.ATTEMPT_STARTED,
+                    Instant.class), failure);
+            exchange.removeProperty(DataPumpHeaders.ATTEMPT_TOKEN);
+        }
+        ItemType type = ItemType.fromCode(item.itemType()).orElseThrow();
+        Message message = exchange.getMessage();
+        message.setBody(json.writeValueAsString(next));
+        message.removeHeaders("*");
+        message.setHeader(DataPumpHeaders.BILLER_ID, item.billerId());
+        message.setHeader(DataPumpHeaders.LANE, item.lane());
+        message.setHeader(DataPumpHeaders.ITEM_TYPE, item.itemType());
+        message.setHeader(DataPumpHeaders.RECORD_ID, item.recordId());
+        Instant at = now.plus(delay);
+        message.setHeader(ARTEMIS_SCHEDULED_DELIVERY, at.toEpochMilli());
+        message.setHeader(SERVICE_BUS_SCHEDULED_ENQUEUE, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
+        exchange.setProperty(DataPumpHeaders.RETRY_URI,
+                environment.getRequiredProperty("datapump.endpoints." + item.lane() + "." + type.key() + "-out"));
+
+        meters.counter(deferred ? "datapump.items.deferred" : "datapump.items.retries",
+                "biller", item.billerId(), "lane", item.lane(), "errorClass", failure.errorClass()).increment();
+        LOG.info("Item {} {} for {} ({}: {})", item.key(), deferred ? "deferred" : "scheduled for retry " + next.retry(),
+                delay, failure.errorClass(), failure.message());
+    }
+
+    private void dropBillerMessage(Exchange exchange, Failure failure) {
+        BillerMessage message = exchange.getProperty(DataPumpHeaders.BILLER_MESSAGE, BillerMessage.class);
+        String billerId = message == null ? "unknown" : message.billerId();
+        meters.counter("datapump.biller.messages.dropped", "biller", billerId, "errorClass", failure.errorClass())
+                .increment();
+        LOG.warn("Biller message for {} given up after transient failures ({}: {}); its rows stay pending and the "
+                + "publisher publishes it again", billerId, failure.errorClass(), failure.message());
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return b == null || a.compareTo(b) >= 0 ? a : b;
+    }
+
+    private static Duration orZero(Duration d) {
+        return d == null ? Duration.ZERO : d;
+    }
+}

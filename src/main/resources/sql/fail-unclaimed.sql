@@ -1,0 +1,9 @@
+-- An item that will never be delivered, found before any delivery attempt holds it (unknown item type, expired,
+-- malformed or misrouted message): Fetched/Queued -> Failed with its reason.
+UPDATE DataPumpControl
+   SET State = 'Failed',
+       LastErrorClass = :#errorClass,
+       LastError = :#error,
+       StateChangedAt = CURRENT_TIMESTAMP
+ WHERE DataPumpRecordId = :#recordId
+   AND State IN ('Fetched', 'Queued')
