@@ -31,6 +31,7 @@ public class DataPumpProperties {
     @Valid private final Topology topology = new Topology();
     @Valid private final Retry retry = new Retry();
     @Valid private final KillAfter killAfter = new KillAfter();
+    @Valid private final Cis cis = new Cis();
 
     /** The configured processor id, or {@code <hostname>-<pid>} when blank. */
     public String resolvedProcessorId() {
@@ -55,6 +56,47 @@ public class DataPumpProperties {
     public Topology getTopology() { return topology; }
     public Retry getRetry() { return retry; }
     public KillAfter getKillAfter() { return killAfter; }
+    public Cis getCis() { return cis; }
+
+    /** The CIS call: timeouts are read by the route; the per-biller protection by CisGuard. */
+    public static class Cis {
+        @Min(1) private int connectTimeout = 2000;
+        @Min(1) private int responseTimeout = 10000;
+        @Min(1) @Max(1000) private int maxConcurrentPerBiller = 8;
+        @NotNull private Duration busyRetryDelay = Duration.ofSeconds(1);
+        @Valid private final CircuitBreaker circuitBreaker = new CircuitBreaker();
+
+        public int getConnectTimeout() { return connectTimeout; }
+        public void setConnectTimeout(int connectTimeout) { this.connectTimeout = connectTimeout; }
+        public int getResponseTimeout() { return responseTimeout; }
+        public void setResponseTimeout(int responseTimeout) { this.responseTimeout = responseTimeout; }
+        public int getMaxConcurrentPerBiller() { return maxConcurrentPerBiller; }
+        public void setMaxConcurrentPerBiller(int n) { this.maxConcurrentPerBiller = n; }
+        public Duration getBusyRetryDelay() { return busyRetryDelay; }
+        public void setBusyRetryDelay(Duration busyRetryDelay) { this.busyRetryDelay = busyRetryDelay; }
+        public CircuitBreaker getCircuitBreaker() { return circuitBreaker; }
+    }
+
+    /** Per-biller CIS circuit breaker (count-based sliding window). */
+    public static class CircuitBreaker {
+        @jakarta.validation.constraints.DecimalMin("1") @jakarta.validation.constraints.DecimalMax("100")
+        private float failureRateThreshold = 50;
+        @Min(1) private int minimumCalls = 10;
+        @Min(1) private int slidingWindow = 20;
+        @NotNull private Duration waitInOpen = Duration.ofSeconds(30);
+        @Min(1) private int halfOpenCalls = 3;
+
+        public float getFailureRateThreshold() { return failureRateThreshold; }
+        public void setFailureRateThreshold(float t) { this.failureRateThreshold = t; }
+        public int getMinimumCalls() { return minimumCalls; }
+        public void setMinimumCalls(int minimumCalls) { this.minimumCalls = minimumCalls; }
+        public int getSlidingWindow() { return slidingWindow; }
+        public void setSlidingWindow(int slidingWindow) { this.slidingWindow = slidingWindow; }
+        public Duration getWaitInOpen() { return waitInOpen; }
+        public void setWaitInOpen(Duration waitInOpen) { this.waitInOpen = waitInOpen; }
+        public int getHalfOpenCalls() { return halfOpenCalls; }
+        public void setHalfOpenCalls(int halfOpenCalls) { this.halfOpenCalls = halfOpenCalls; }
+    }
 
     /** Retry limits: quick in-process redeliveries, then durable delayed retries through the broker. */
     public static class Retry {

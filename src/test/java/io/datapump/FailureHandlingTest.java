@@ -63,6 +63,9 @@ class FailureHandlingTest {
         registry.add("datapump.retry.delayed.initial-delay", () -> "300ms");
         registry.add("datapump.retry.delayed.max-delay", () -> "600ms");
         registry.add("datapump.cis.response-timeout", () -> 400);
+        // the breaker is CisProtectionTest's subject; here it must not turn failures into deferrals
+        registry.add("datapump.cis.circuit-breaker.minimum-calls", () -> 1000);
+        registry.add("datapump.cis.circuit-breaker.sliding-window", () -> 1000);
         TestBillers.into(registry)
                 .biller("down", false, true, 0, 0, CIS)
                 .biller("rejects", false, true, 0, 0, CIS)

@@ -14,10 +14,12 @@ public class FailurePolicy {
 
     private final FailureClassifier classifier;
     private final DataPumpProperties properties;
+    private final CisGuard cisGuard;
 
-    public FailurePolicy(FailureClassifier classifier, DataPumpProperties properties) {
+    public FailurePolicy(FailureClassifier classifier, DataPumpProperties properties, CisGuard cisGuard) {
         this.classifier = classifier;
         this.properties = properties;
+        this.cisGuard = cisGuard;
     }
 
     /** The failure the exchange carries (as thrown, or as caught by the error handler). */
@@ -39,7 +41,8 @@ public class FailurePolicy {
 
     /**
      * Another quick redelivery? Only for transient failures without a server-given wait (429/Retry-After go to a
-     * durable retry honouring it), and only datapump.retry.immediate.attempts times.
+     * durable retry honouring it), only datapump.retry.immediate.attempts times, and only while the biller's CIS
+     * breaker still allows a call.
      */
     public boolean retryInProcess(Exchange exchange) {
         Failure failure = classify(exchange);
@@ -48,6 +51,7 @@ public class FailurePolicy {
         }
         // the error handler has already counted the redelivery it is asking about
         Integer counter = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
-        return (counter == null ? 1 : counter) <= properties.getRetry().getImmediate().getAttempts();
+        return (counter == null ? 1 : counter) <= properties.getRetry().getImmediate().getAttempts()
+                && cisGuard.permitsRetry(exchange);
     }
 }

@@ -49,10 +49,12 @@ public class Retries {
     private final Environment environment;
     private final ObjectMapper json;
     private final MeterRegistry meters;
+    private final CisGuard cisGuard;
     private final Clock clock = Clock.systemUTC();
 
     public Retries(FailurePolicy policy, ControlRecords controlRecords, DataPumpProperties properties,
-                   Environment environment, ObjectMapper json, MeterRegistry meters) {
+                   Environment environment, ObjectMapper json, MeterRegistry meters, CisGuard cisGuard) {
+        this.cisGuard = cisGuard;
         this.policy = policy;
         this.controlRecords = controlRecords;
         this.properties = properties;
@@ -74,6 +76,11 @@ public class Retries {
             return;
         }
         Instant now = clock.instant();
+        if (failure.isTransient() && cisGuard.isOpen(item.billerId())) {
+            // the biller's CIS is known to be down: wait for its breaker instead of spending a retry
+            failure = new Failure(FailureKind.DEFERRED, failure.errorClass(), failure.message() + " (CIS breaker open)",
+                    failure.httpStatus(), properties.getCis().getCircuitBreaker().getWaitInOpen());
+        }
         boolean deferred = failure.isDeferred();
         ItemMessage next = deferred ? item.deferred(now) : item.nextRetry(now);
         if (!deferred && next.retry() > properties.getRetry().getDelayed().getAttempts()) {
@@ -105,8 +112,12 @@ public class Retries {
 
         meters.counter(deferred ? "datapump.items.deferred" : "datapump.items.retries",
                 "biller", item.billerId(), "lane", item.lane(), "errorClass", failure.errorClass()).increment();
-        LOG.info("Item {} {} for {} ({}: {})", item.key(), deferred ? "deferred" : "scheduled for retry " + next.retry(),
-                delay, failure.errorClass(), failure.message());
+        if (deferred) {
+            LOG.debug("Item {} deferred for {} ({}: {})", item.key(), delay, failure.errorClass(), failure.message());
+        } else {
+            LOG.info("Item {} scheduled for retry {} in {} ({}: {})", item.key(), next.retry(), delay,
+                    failure.errorClass(), failure.message());
+        }
     }
 
     private void dropBillerMessage(Exchange exchange, Failure failure) {

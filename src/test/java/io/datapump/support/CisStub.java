@@ -42,6 +42,8 @@ public final class CisStub implements AutoCloseable {
     private final Map<String, AtomicInteger> attemptsByKey = new ConcurrentHashMap<>();
     private volatile Function<Call, Reply> responder = call -> Reply.of(200);
     private final ScheduledExecutorService latency = Executors.newScheduledThreadPool(2);
+    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> maxInFlight = new ConcurrentHashMap<>();
 
     public CisStub() {
         try {
@@ -108,16 +110,28 @@ public final class CisStub implements AutoCloseable {
         if (key != null) {
             attemptsByKey.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
         }
+        int now = inFlight.computeIfAbsent(call.billerId(), b -> new AtomicInteger()).incrementAndGet();
+        maxInFlight.computeIfAbsent(call.billerId(), b -> new AtomicInteger()).accumulateAndGet(now, Math::max);
         Reply reply = "POST".equals(http.getRequestMethod()) ? responder.apply(call) : Reply.of(405);
         synchronized (this) {
             calls.add(new Call(call.billerId(), call.resource(), key, call.correlationId(), body, reply.status()));
         }
+        Runnable answer = () -> {
+            inFlight.get(call.billerId()).decrementAndGet();
+            answer(http, reply);
+        };
         if (reply.delayMillis() > 0) {
             // a slow CIS: answer later from the scheduler, without holding a server thread
-            latency.schedule(() -> answer(http, reply), reply.delayMillis(), TimeUnit.MILLISECONDS);
+            latency.schedule(answer, reply.delayMillis(), TimeUnit.MILLISECONDS);
         } else {
-            answer(http, reply);
+            answer.run();
         }
+    }
+
+    /** The most calls for one biller the stub was ever handling at the same time. */
+    public int maxConcurrent(String billerId) {
+        AtomicInteger max = maxInFlight.get(billerId);
+        return max == null ? 0 : max.get();
     }
 
     private void answer(HttpExchange http, Reply reply) {
