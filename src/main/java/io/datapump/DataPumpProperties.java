@@ -32,6 +32,7 @@ public class DataPumpProperties {
     @Valid private final Retry retry = new Retry();
     @Valid private final KillAfter killAfter = new KillAfter();
     @Valid private final Cis cis = new Cis();
+    @Valid private final Sweeper sweeper = new Sweeper();
 
     /** The configured processor id, or {@code <hostname>-<pid>} when blank. */
     public String resolvedProcessorId() {
@@ -57,6 +58,27 @@ public class DataPumpProperties {
     public Retry getRetry() { return retry; }
     public KillAfter getKillAfter() { return killAfter; }
     public Cis getCis() { return cis; }
+    public Sweeper getSweeper() { return sweeper; }
+
+    /** Stale-claim recovery. */
+    public static class Sweeper {
+        @NotNull private Duration interval = Duration.ofSeconds(60);
+        @Min(1) private int batchSize = 500;
+        @NotNull private Duration fetchedLease = Duration.ofMinutes(5);
+        @NotNull private Duration processingLease = Duration.ofMinutes(5);
+        @NotNull private Duration queuedLease = Duration.ofHours(73);
+
+        public Duration getInterval() { return interval; }
+        public void setInterval(Duration interval) { this.interval = interval; }
+        public int getBatchSize() { return batchSize; }
+        public void setBatchSize(int batchSize) { this.batchSize = batchSize; }
+        public Duration getFetchedLease() { return fetchedLease; }
+        public void setFetchedLease(Duration fetchedLease) { this.fetchedLease = fetchedLease; }
+        public Duration getProcessingLease() { return processingLease; }
+        public void setProcessingLease(Duration processingLease) { this.processingLease = processingLease; }
+        public Duration getQueuedLease() { return queuedLease; }
+        public void setQueuedLease(Duration queuedLease) { this.queuedLease = queuedLease; }
+    }
 
     /** The CIS call: timeouts are read by the route; the per-biller protection by CisGuard. */
     public static class Cis {

@@ -94,6 +94,10 @@ public class FailureClassifier {
                 || t instanceof SocketException) {
             return transientFailure("CisUnreachable", message);
         }
+        if (t instanceof java.util.concurrent.RejectedExecutionException) {
+            // Camel refuses to continue an exchange after the shutdown's drain timeout
+            return transientFailure("Abandoned", message);
+        }
         if (t instanceof jakarta.jms.JMSException) {
             return transientFailure("BrokerUnavailable", message);
         }

@@ -3,11 +3,8 @@ package io.datapump.failure;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -16,13 +13,11 @@ import io.datapump.pump.BillerMessage;
 import io.datapump.pump.ControlRecords;
 import io.datapump.pump.DataPumpHeaders;
 import io.datapump.pump.ItemMessage;
-import io.datapump.pump.ItemType;
+import io.datapump.pump.ItemPublishing;
 
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
@@ -38,33 +33,26 @@ public class Retries {
 
     private static final Logger LOG = LoggerFactory.getLogger(Retries.class);
 
-    /** ActiveMQ Artemis: absolute delivery time in epoch millis (ignored by other transports). */
-    public static final String ARTEMIS_SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
-    /** camel-azure-servicebus: scheduled enqueue time, with producerOperation=scheduleMessages on the endpoint. */
-    public static final String SERVICE_BUS_SCHEDULED_ENQUEUE = "CamelAzureServiceBusScheduledEnqueueTime";
-
     private final FailurePolicy policy;
     private final ControlRecords controlRecords;
     private final DataPumpProperties properties;
-    private final Environment environment;
-    private final ObjectMapper json;
+    private final ItemPublishing publishing;
     private final MeterRegistry meters;
     private final CisGuard cisGuard;
     private final Clock clock = Clock.systemUTC();
 
     public Retries(FailurePolicy policy, ControlRecords controlRecords, DataPumpProperties properties,
-                   Environment environment, ObjectMapper json, MeterRegistry meters, CisGuard cisGuard) {
-        this.cisGuard = cisGuard;
+                   ItemPublishing publishing, MeterRegistry meters, CisGuard cisGuard) {
         this.policy = policy;
         this.controlRecords = controlRecords;
         this.properties = properties;
-        this.environment = environment;
-        this.json = json;
+        this.publishing = publishing;
         this.meters = meters;
+        this.cisGuard = cisGuard;
     }
 
     /**
-     * Prepares the exchange for its durable retry: on return either {@link DataPumpHeaders#RETRY_URI} names where to
+     * Prepares the exchange for its durable retry: on return either {@link DataPumpHeaders#PUBLISH_URI} names where to
      * publish the body, or {@link DataPumpHeaders#EXHAUSTED} says the item goes to the dead-letter channel, or
      * neither (a biller message, which the publisher re-drives).
      */
@@ -96,19 +84,7 @@ public class Retries {
                     Instant.class), failure);
             exchange.removeProperty(DataPumpHeaders.ATTEMPT_TOKEN);
         }
-        ItemType type = ItemType.fromCode(item.itemType()).orElseThrow();
-        Message message = exchange.getMessage();
-        message.setBody(json.writeValueAsString(next));
-        message.removeHeaders("*");
-        message.setHeader(DataPumpHeaders.BILLER_ID, item.billerId());
-        message.setHeader(DataPumpHeaders.LANE, item.lane());
-        message.setHeader(DataPumpHeaders.ITEM_TYPE, item.itemType());
-        message.setHeader(DataPumpHeaders.RECORD_ID, item.recordId());
-        Instant at = now.plus(delay);
-        message.setHeader(ARTEMIS_SCHEDULED_DELIVERY, at.toEpochMilli());
-        message.setHeader(SERVICE_BUS_SCHEDULED_ENQUEUE, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
-        exchange.setProperty(DataPumpHeaders.RETRY_URI,
-                environment.getRequiredProperty("datapump.endpoints." + item.lane() + "." + type.key() + "-out"));
+        publishing.prepare(exchange, next, now.plus(delay));
 
         meters.counter(deferred ? "datapump.items.deferred" : "datapump.items.retries",
                 "biller", item.billerId(), "lane", item.lane(), "errorClass", failure.errorClass()).increment();

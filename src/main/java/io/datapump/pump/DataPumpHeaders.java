@@ -24,7 +24,7 @@ public final class DataPumpHeaders {
     public static final String ROUTE_LANE = "DataPumpRouteLane";
     public static final String BILLER_MESSAGE = "DataPumpBillerMessage";
     public static final String ITEM = "DataPumpItem";
-    public static final String RETRY_URI = "DataPumpRetryUri";
+    public static final String PUBLISH_URI = "DataPumpPublishUri";
     public static final String DEAD_LETTER_URI = "DataPumpDeadLetterUri";
     public static final String EXHAUSTED = "DataPumpRetriesExhausted";
     public static final String CLAIM = "DataPumpClaim";

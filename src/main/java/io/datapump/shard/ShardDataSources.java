@@ -68,6 +68,11 @@ public class ShardDataSources implements DisposableBean {
         return pools.get(biller.id()).dataSource();
     }
 
+    /** The shards this process has opened so far. */
+    public java.util.List<Shard> openShards() {
+        return pools.values().stream().map(Entry::shard).toList();
+    }
+
     /** Number of shard pools currently open. */
     public int openPools() {
         return pools.size();
