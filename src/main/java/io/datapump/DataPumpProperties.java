@@ -33,6 +33,7 @@ public class DataPumpProperties {
     @Valid private final KillAfter killAfter = new KillAfter();
     @Valid private final Cis cis = new Cis();
     @Valid private final Sweeper sweeper = new Sweeper();
+    @Valid private final Replay replay = new Replay();
 
     /** The configured processor id, or {@code <hostname>-<pid>} when blank. */
     public String resolvedProcessorId() {
@@ -59,6 +60,21 @@ public class DataPumpProperties {
     public KillAfter getKillAfter() { return killAfter; }
     public Cis getCis() { return cis; }
     public Sweeper getSweeper() { return sweeper; }
+    public Replay getReplay() { return replay; }
+
+    /** Replay jobs of the admin API. */
+    public static class Replay {
+        @Min(1) private int defaultRate = 50;
+        @Min(1) private int maxRate = 1000;
+        @Min(1) @Max(10_000) private int pageSize = 500;
+
+        public int getDefaultRate() { return defaultRate; }
+        public void setDefaultRate(int defaultRate) { this.defaultRate = defaultRate; }
+        public int getMaxRate() { return maxRate; }
+        public void setMaxRate(int maxRate) { this.maxRate = maxRate; }
+        public int getPageSize() { return pageSize; }
+        public void setPageSize(int pageSize) { this.pageSize = pageSize; }
+    }
 
     /** Stale-claim recovery. */
     public static class Sweeper {
@@ -239,6 +255,7 @@ public class DataPumpProperties {
         @NotBlank private String paymentTopic;
         @NotBlank private String paperlessRegistrationTopic;
         @NotBlank private String deadLetterQueue;
+        @NotBlank private String parkedQueue;
 
         public String getBillerTopic() { return billerTopic; }
         public void setBillerTopic(String billerTopic) { this.billerTopic = billerTopic; }
@@ -248,5 +265,7 @@ public class DataPumpProperties {
         public void setPaperlessRegistrationTopic(String t) { this.paperlessRegistrationTopic = t; }
         public String getDeadLetterQueue() { return deadLetterQueue; }
         public void setDeadLetterQueue(String deadLetterQueue) { this.deadLetterQueue = deadLetterQueue; }
+        public String getParkedQueue() { return parkedQueue; }
+        public void setParkedQueue(String parkedQueue) { this.parkedQueue = parkedQueue; }
     }
 }

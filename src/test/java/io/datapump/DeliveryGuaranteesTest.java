@@ -59,7 +59,8 @@ class DeliveryGuaranteesTest {
                 .biller("early", false, true, 0, 0, CIS)
                 .biller("mixed", false, true, 0, 0, CIS)
                 .biller("backlog", false, true, 0, 0, CIS)
-                .biller("flaky", false, true, 0, 0, CIS);
+                .biller("flaky", false, true, 0, 0, CIS)
+                .biller("rerun", false, true, 0, 0, CIS);
     }
 
     @Autowired CamelContext camel;
@@ -68,6 +69,7 @@ class DeliveryGuaranteesTest {
     @Autowired ShardDataSources shards;
     @Autowired BillerClaims claims;
     @Autowired ObjectMapper json;
+    @Autowired org.springframework.boot.test.web.client.TestRestTemplate http;
     @Value("${datapump.endpoints.production.biller-out}") String billerTopic;
     @Value("${datapump.endpoints.production.payment-out}") String paymentTopic;
 
@@ -181,6 +183,24 @@ class DeliveryGuaranteesTest {
         assertThat(attempts).extracting(a -> a.get("Outcome")).containsExactly("Failed", "Failed", "Succeeded");
         assertThat(attempts).extracting(a -> a.get("HttpStatus")).containsExactly(503, 503, 200);
         assertThat(attempts).extracting(a -> ((Number) a.get("Attempt")).intValue()).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void rerunClaimsABillersPendingWorkWithoutWaitingForThePublisher() {
+        // given: five pending items and a publisher that will not tick for an hour
+        Shard shard = probe.shard("rerun");
+        for (int i = 0; i < 5; i++) {
+            SourceRows.insert(shard, ItemType.PAYMENT);
+        }
+
+        // when: an operator re-runs the biller
+        com.fasterxml.jackson.databind.JsonNode result = http.postForObject("/api/billers/rerun/rerun", null,
+                com.fasterxml.jackson.databind.JsonNode.class);
+
+        // then
+        assertThat(result.get("pending").asLong()).isEqualTo(5);
+        assertThat(result.get("published").asBoolean()).isTrue();
+        await().atMost(Duration.ofSeconds(20)).until(() -> probe.inState("rerun", "Processed") == 5);
     }
 
     /** Inserts one work item and claims it as a biller consumer would (row Fetched), without publishing. */

@@ -43,6 +43,7 @@ public class LocalConfiguration {
                 topic(config, lane.getPaymentTopic(), topology.getItemSubscription());
                 topic(config, lane.getPaperlessRegistrationTopic(), topology.getItemSubscription());
                 queue(config, lane.getDeadLetterQueue());
+                queue(config, lane.getParkedQueue());
             });
         };
     }

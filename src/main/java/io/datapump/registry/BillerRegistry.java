@@ -36,7 +36,7 @@ public class BillerRegistry {
 
     /** Every biller, read from the registry now. */
     public List<Biller> reload() {
-        List<Biller> billers = registry.query(SqlFiles.get("registry-billers"), (rs, n) -> new Biller(
+        List<Biller> billers = registry.query(SqlFiles.get("registry/billers"), (rs, n) -> new Biller(
                 rs.getString("BillerId"),
                 rs.getString("Name"),
                 Lane.of(rs.getString("Lane")),

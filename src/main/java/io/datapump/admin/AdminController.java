@@ -1,0 +1,116 @@
+package io.datapump.admin;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Failure groups, replay (control table and dead-letter queue), per-biller rerun, and the audit trail. */
+@RestController
+@RequestMapping("/api")
+public class AdminController {
+
+    private final FailureGroups failureGroups;
+    private final Replays replays;
+    private final DeadLetterReplay deadLetterReplay;
+    private final Rerun rerun;
+    private final AdminAudit audit;
+    private final ObjectMapper json;
+
+    public AdminController(FailureGroups failureGroups, Replays replays, DeadLetterReplay deadLetterReplay,
+                           Rerun rerun, AdminAudit audit, ObjectMapper json) {
+        this.failureGroups = failureGroups;
+        this.replays = replays;
+        this.deadLetterReplay = deadLetterReplay;
+        this.rerun = rerun;
+        this.audit = audit;
+        this.json = json;
+    }
+
+    @GetMapping("/failures")
+    public Map<String, List<FailureGroup>> failures() {
+        return Map.of("groups", failureGroups.all());
+    }
+
+    /** Dry run: 200 with count and sample. Otherwise: 202 with the job's status; poll its Location. */
+    @PostMapping("/replay")
+    public ResponseEntity<?> replay(@RequestBody ReplaySelection selection, HttpServletRequest request)
+            throws JsonProcessingException {
+        String actor = AdminAudit.actor(request);
+        String details = json.writeValueAsString(selection);
+        try {
+            if (selection.isDryRun()) {
+                Map<String, Object> result = replays.dryRun(selection);
+                audit.record(actor, "replay-dry-run", selection.billerId(), details, "count=" + result.get("count"));
+                return ResponseEntity.ok(result);
+            }
+            ReplayStatus status = replays.start(selection, actor);
+            audit.record(actor, "replay", selection.billerId(), details,
+                    "replay " + status.replayId() + " selected=" + status.selected());
+            return ResponseEntity.accepted().location(URI.create("/api/replays/" + status.replayId())).body(status);
+        } catch (ApiException e) {
+            audit.record(actor, selection.isDryRun() ? "replay-dry-run" : "replay", selection.billerId(), details,
+                    "refused: " + e.getMessage());
+            throw e;
+        }
+    }
+
+    @GetMapping("/replays")
+    public Map<String, List<ReplayStatus>> replays(@RequestParam(name = "limit", defaultValue = "50") int limit) {
+        return Map.of("replays", replays.recent(Math.min(Math.max(limit, 1), 500)));
+    }
+
+    @GetMapping("/replays/{id}")
+    public ReplayStatus replayStatus(@PathVariable("id") String id) {
+        return replays.status(id);
+    }
+
+    /** Replays the item messages on a lane's dead-letter queue (dryRun: count and sample, where browsable). */
+    @PostMapping("/replay/dead-letters")
+    public Map<String, Object> replayDeadLetters(@RequestParam(name = "lane", defaultValue = "production") String lane,
+                                                @RequestParam(name = "limit", defaultValue = "1000") int limit,
+                                                @RequestParam(name = "dryRun", defaultValue = "false") boolean dryRun,
+                                                HttpServletRequest request) {
+        if (limit < 1 || limit > 100_000) {
+            throw ApiException.badRequest("limit must be between 1 and 100000");
+        }
+        String actor = AdminAudit.actor(request);
+        Map<String, Object> result = dryRun ? deadLetterReplay.dryRun(lane, limit) : deadLetterReplay.drain(lane, limit);
+        audit.record(actor, dryRun ? "dead-letter-replay-dry-run" : "dead-letter-replay", lane, "limit=" + limit,
+                result.toString());
+        return result;
+    }
+
+    @PostMapping("/billers/{id}/rerun")
+    public Map<String, Object> rerun(@PathVariable("id") String billerId,
+                                     @RequestParam(name = "includeFailed", defaultValue = "false") boolean includeFailed,
+                                     HttpServletRequest request) throws JsonProcessingException {
+        String actor = AdminAudit.actor(request);
+        try {
+            Map<String, Object> result = rerun.rerun(billerId, includeFailed, actor);
+            audit.record(actor, "rerun", billerId, "includeFailed=" + includeFailed, "pending=" + result.get("pending"));
+            return result;
+        } catch (ApiException e) {
+            audit.record(actor, "rerun", billerId, "includeFailed=" + includeFailed, "refused: " + e.getMessage());
+            throw e;
+        }
+    }
+
+    @GetMapping("/audit")
+    public Map<String, Object> audit(@RequestParam(name = "limit", defaultValue = "100") int limit) {
+        return Map.of("entries", audit.recent(Math.min(Math.max(limit, 1), 1000)));
+    }
+}

@@ -1,0 +1,153 @@
+package io.datapump.admin;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.datapump.pump.DataPumpHeaders;
+import io.datapump.pump.ItemMessage;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.ConsumerTemplate;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.spi.BrowsableEndpoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Service;
+
+/**
+ * Replay from a lane's dead-letter queue: each item message taken off the queue is replayed through the same path as
+ * a control-table replay (its row Failed -> Queued, a fresh message published), so an item replayed both ways is
+ * delivered once. Messages whose row is no longer Failed (already replayed, or delivered since) are dropped and
+ * counted; dead-lettered biller messages are dropped (the publisher re-drives their biller); messages that name no
+ * item are moved to the lane's parked queue for a person to read.
+ */
+@Service
+public class DeadLetterReplay {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterReplay.class);
+    private static final long RECEIVE_TIMEOUT_MS = 1000;
+
+    private final Replays replays;
+    private final CamelContext camel;
+    private final ConsumerTemplate consumer;
+    private final ProducerTemplate producer;
+    private final Environment environment;
+    private final ObjectMapper json;
+
+    public DeadLetterReplay(Replays replays, CamelContext camel, ConsumerTemplate consumer, ProducerTemplate producer,
+                            Environment environment, ObjectMapper json) {
+        this.replays = replays;
+        this.camel = camel;
+        this.consumer = consumer;
+        this.producer = producer;
+        this.environment = environment;
+        this.json = json;
+    }
+
+    /** Counts and samples the queue without taking anything off it (transports that can browse only). */
+    public Map<String, Object> dryRun(String lane, int limit) {
+        Endpoint endpoint = camel.getEndpoint(uri(lane, "dead-letter-in"));
+        if (!(endpoint instanceof BrowsableEndpoint browsable)) {
+            throw ApiException.badRequest("this transport cannot browse its dead-letter queue; run without dryRun, "
+                    + "or dry-run the control-table replay (POST /api/replay)");
+        }
+        List<Exchange> messages = browsable.getExchanges(limit, null);
+        List<Map<String, Object>> sample = new ArrayList<>();
+        for (Exchange e : messages.subList(0, Math.min(Replays.SAMPLE_SIZE, messages.size()))) {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("billerId", e.getMessage().getHeader(DataPumpHeaders.BILLER_ID));
+            s.put("recordId", e.getMessage().getHeader(DataPumpHeaders.RECORD_ID));
+            s.put("errorClass", e.getMessage().getHeader(DataPumpHeaders.FAILURE_CLASS));
+            sample.add(s);
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("dryRun", true);
+        result.put("lane", lane);
+        result.put("count", messages.size());
+        result.put("sample", sample);
+        return result;
+    }
+
+    /** Takes up to {@code limit} messages off the lane's dead-letter queue and replays them. */
+    public Map<String, Object> drain(String lane, int limit) {
+        String in = uri(lane, "dead-letter-in");
+        int received = 0;
+        int replayed = 0;
+        int skipped = 0;
+        int parked = 0;
+        while (received < limit) {
+            Exchange message = consumer.receive(in, RECEIVE_TIMEOUT_MS);
+            if (message == null) {
+                break;
+            }
+            received++;
+            try {
+                switch (handle(lane, message)) {
+                    case REPLAYED -> replayed++;
+                    case PARKED -> parked++;
+                    default -> skipped++;
+                }
+            } finally {
+                consumer.doneUoW(message);
+            }
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("lane", lane);
+        result.put("received", received);
+        result.put("replayed", replayed);
+        result.put("skipped", skipped);
+        result.put("parked", parked);
+        LOG.info("Dead-letter replay, lane {}: {}", lane, result);
+        return result;
+    }
+
+    private enum Result { REPLAYED, SKIPPED, PARKED }
+
+    private Result handle(String lane, Exchange message) {
+        ItemMessage item = item(message);
+        if (item != null) {
+            return replays.replayRecord(item.billerId(), item.recordId()) == Replays.Outcome.REPLAYED
+                    ? Result.REPLAYED : Result.SKIPPED;
+        }
+        if (message.getMessage().getHeader(DataPumpHeaders.BILLER_ID) != null
+                && message.getMessage().getHeader(DataPumpHeaders.RECORD_ID) == null) {
+            // a dead-lettered biller message: its rows are still pending and the publisher publishes it again
+            return Result.SKIPPED;
+        }
+        producer.send(uri(lane, "parked-out"), message);
+        return Result.PARKED;
+    }
+
+    private ItemMessage item(Exchange message) {
+        Object billerId = message.getMessage().getHeader(DataPumpHeaders.BILLER_ID);
+        Object recordId = message.getMessage().getHeader(DataPumpHeaders.RECORD_ID);
+        if (billerId != null && recordId != null) {
+            try {
+                return json.readValue(message.getMessage().getBody(String.class), ItemMessage.class);
+            } catch (Exception unreadable) {
+                return new ItemMessage(billerId.toString(), null, null, Long.parseLong(recordId.toString()), 0, null,
+                        null, null, 0);
+            }
+        }
+        try {
+            ItemMessage parsed = json.readValue(message.getMessage().getBody(String.class), ItemMessage.class);
+            return parsed.billerId() != null && parsed.recordId() > 0 ? parsed : null;
+        } catch (Exception notAnItem) {
+            return null;
+        }
+    }
+
+    private String uri(String lane, String role) {
+        if (!"production".equals(lane) && !"demo".equals(lane)) {
+            throw ApiException.badRequest("lane must be production or demo");
+        }
+        return environment.getRequiredProperty("datapump.endpoints." + lane + "." + role);
+    }
+}

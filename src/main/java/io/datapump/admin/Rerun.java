@@ -1,0 +1,76 @@
+package io.datapump.admin;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.datapump.pump.BillerMessage;
+import io.datapump.pump.DataPumpHeaders;
+import io.datapump.pump.KillDate;
+import io.datapump.pump.PendingWork;
+import io.datapump.registry.Biller;
+import io.datapump.registry.BillerRegistry;
+
+import org.apache.camel.ProducerTemplate;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Service;
+
+/**
+ * Re-runs one biller's workload now (seed 000: per-biller granular recovery): its pending items are claimed at once
+ * instead of at the next publisher cycle, and optionally its Failed items are replayed too.
+ */
+@Service
+public class Rerun {
+
+    private final BillerRegistry registry;
+    private final PendingWork pendingWork;
+    private final KillDate killDate;
+    private final Replays replays;
+    private final ProducerTemplate producer;
+    private final Environment environment;
+    private final ObjectMapper json;
+
+    public Rerun(BillerRegistry registry, PendingWork pendingWork, KillDate killDate, Replays replays,
+                 ProducerTemplate producer, Environment environment, ObjectMapper json) {
+        this.registry = registry;
+        this.pendingWork = pendingWork;
+        this.killDate = killDate;
+        this.replays = replays;
+        this.producer = producer;
+        this.environment = environment;
+        this.json = json;
+    }
+
+    public Map<String, Object> rerun(String billerId, boolean includeFailed, String actor) throws JsonProcessingException {
+        Biller biller = registry.reload().stream().filter(b -> b.id().equals(billerId)).findFirst()
+                .orElseThrow(() -> ApiException.notFound("unknown biller '" + billerId + "'"));
+        if (!biller.enabled()) {
+            throw ApiException.conflict("biller '" + billerId + "' has the data pump disabled; enable it first");
+        }
+        if (biller.paused()) {
+            throw ApiException.conflict("biller '" + billerId + "' is paused; resume it first");
+        }
+        String lane = biller.lane().id();
+        long pending = pendingWork.count(biller).count();
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("billerId", billerId);
+        result.put("pending", pending);
+        if (pending > 0) {
+            BillerMessage message = new BillerMessage(billerId, lane, BillerMessage.RERUN, Instant.now(),
+                    killDate.deadline(lane));
+            producer.sendBodyAndHeaders(environment.getRequiredProperty("datapump.endpoints." + lane + ".biller-out"),
+                    json.writeValueAsString(message),
+                    Map.of(DataPumpHeaders.BILLER_ID, billerId, DataPumpHeaders.LANE, lane));
+        }
+        result.put("published", pending > 0);
+        if (includeFailed) {
+            ReplayStatus replay = replays.start(new ReplaySelection(billerId, null, null, null, null, null, null, null,
+                    null, "rerun of biller " + billerId), actor);
+            result.put("replay", replay);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,6 @@
+-- The most recent replay jobs.
+SELECT ReplayId, RequestedBy, RequestedAt, Source, Selection, Reason, RatePerSecond, Selected, Replayed, Skipped,
+       Status, FinishedAt, Error
+  FROM Replay
+ ORDER BY RequestedAt DESC
+OFFSET 0 ROWS FETCH NEXT :#limit ROWS ONLY

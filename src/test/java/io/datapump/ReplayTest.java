@@ -1,0 +1,222 @@
+package io.datapump;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.datapump.local.SourceRows;
+import io.datapump.pump.ItemType;
+import io.datapump.registry.BillerRegistry;
+import io.datapump.shard.Shard;
+import io.datapump.shard.ShardDataSources;
+import io.datapump.support.CisStub;
+import io.datapump.support.DeadLetterQueue;
+import io.datapump.support.ShardProbe;
+import io.datapump.support.TestBillers;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jms.core.JmsTemplate;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The operator's replay: failure groups, dry runs, rate-limited replay jobs, dead-letter replay, rerun, audit. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("local")
+class ReplayTest {
+
+    static final CisStub CIS = new CisStub();
+    /** Billers whose CIS rejects everything (400) until a test says it is fixed. */
+    static final java.util.Set<String> BROKEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    @DynamicPropertySource
+    static void configure(DynamicPropertyRegistry registry) {
+        registry.add("datapump.local.data-dir", () -> TestBillers.freshDataDir().toString());
+        registry.add("datapump.local.source-simulator.rate", () -> 0);
+        registry.add("datapump.publisher.interval", () -> "300");
+        registry.add("datapump.publisher.initial-delay", () -> "100");
+        TestBillers.into(registry)
+                .biller("group", false, true, 0, 0, CIS)
+                .biller("both-ways", false, true, 0, 0, CIS)
+                .biller("paced", false, true, 0, 0, CIS)
+                .biller("switched-off", false, false, 0, 0, CIS);
+    }
+
+    @Autowired TestRestTemplate http;
+    @Autowired BillerRegistry registry;
+    @Autowired ShardDataSources shards;
+    @Autowired JmsTemplate jms;
+    @Value("${datapump.topology.production.dead-letter-queue}") String deadLetterQueue;
+
+    ShardProbe probe;
+
+    @BeforeEach
+    void setUp() {
+        probe = new ShardProbe(registry, shards);
+        CIS.respondWith(call -> BROKEN.contains(call.billerId()) ? 400 : 200);
+    }
+
+    @AfterAll
+    static void stopStub() {
+        CIS.close();
+    }
+
+    @Test
+    void failureGroupIsListedDryRunChangesNothingAndReplayDeliversIt() {
+        // given: five payments the CIS rejected
+        BROKEN.add("group");
+        failed("group", 5);
+
+        // when: the operator lists failure groups
+        JsonNode groups = http.getForObject("/api/failures", JsonNode.class).get("groups");
+
+        // then
+        JsonNode group = find(groups, "group");
+        assertThat(group.get("itemType").asText()).isEqualTo("Payment");
+        assertThat(group.get("errorClass").asText()).isEqualTo("CisRejected");
+        assertThat(group.get("count").asLong()).isEqualTo(5);
+        assertThat(Instant.parse(group.get("firstSeen").asText())).isBeforeOrEqualTo(Instant.parse(group.get("lastSeen").asText()));
+
+        // when: a dry run of that group
+        JsonNode dry = http.postForObject("/api/replay",
+                Map.of("billerId", "group", "errorClass", "CisRejected", "dryRun", true), JsonNode.class);
+
+        // then: count and sample, nothing replayed
+        assertThat(dry.get("count").asLong()).isEqualTo(5);
+        assertThat(dry.get("sample")).hasSize(5);
+        assertThat(probe.inState("group", "Failed")).isEqualTo(5);
+
+        // when: the CIS is fixed and the group is replayed
+        BROKEN.remove("group");
+        ResponseEntity<JsonNode> accepted = http.postForEntity("/api/replay",
+                Map.of("billerId", "group", "errorClass", "CisRejected", "reason", "CIS fixed"), JsonNode.class);
+
+        // then: the job runs to completion and every item is delivered once
+        assertThat(accepted.getStatusCode().value()).isEqualTo(202);
+        assertThat(accepted.getBody().get("selected").asInt()).isEqualTo(5);
+        String location = accepted.getHeaders().getLocation().toString();
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                "Completed".equals(http.getForObject(location, JsonNode.class).get("status").asText()));
+        assertThat(http.getForObject(location, JsonNode.class).get("replayed").asInt()).isEqualTo(5);
+        await().atMost(Duration.ofSeconds(20)).until(() -> probe.inState("group", "Processed") == 5);
+        assertThat(CIS.acceptedFor("group")).extracting(CisStub.Call::idempotencyKey).hasSize(5).doesNotHaveDuplicates();
+        assertThat(find(http.getForObject("/api/failures", JsonNode.class).get("groups"), "group")).isNull();
+
+        // and: every call is in the audit trail
+        JsonNode audit = http.getForObject("/api/audit", JsonNode.class).get("entries");
+        assertThat(audit.findValuesAsText("Action")).contains("replay-dry-run", "replay");
+    }
+
+    @Test
+    void itemsReplayedFromTheDeadLetterQueueAndFromTheTableAreDeliveredOnce() {
+        // given: three failed items, each also on the dead-letter queue
+        BROKEN.add("both-ways");
+        List<Long> ids = failed("both-ways", 3);
+        DeadLetterQueue dlq = new DeadLetterQueue(jms, deadLetterQueue);
+        await().atMost(Duration.ofSeconds(10)).until(() -> ids.stream().allMatch(id -> !dlq.forItem("both-ways", id).isEmpty()));
+        BROKEN.remove("both-ways");
+
+        // when: the first is replayed from the control table, then the whole dead-letter queue
+        ResponseEntity<JsonNode> one = http.postForEntity("/api/replay",
+                Map.of("billerId", "both-ways", "recordIds", List.of(ids.get(0))), JsonNode.class);
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                "Completed".equals(http.getForObject(one.getHeaders().getLocation(), JsonNode.class).get("status").asText()));
+        JsonNode dry = http.postForObject("/api/replay/dead-letters?lane=production&dryRun=true", null, JsonNode.class);
+        JsonNode drained = http.postForObject("/api/replay/dead-letters?lane=production", null, JsonNode.class);
+
+        // then: the queue held them, two came back from it, the first was skipped, and each is delivered once
+        assertThat(dry.get("count").asInt()).isGreaterThanOrEqualTo(3);
+        assertThat(drained.get("replayed").asInt()).isEqualTo(2);
+        assertThat(drained.get("skipped").asInt()).isGreaterThanOrEqualTo(1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> probe.inState("both-ways", "Processed") == 3);
+        assertThat(CIS.acceptedFor("both-ways")).extracting(CisStub.Call::idempotencyKey).hasSize(3).doesNotHaveDuplicates();
+        assertThat(dlq.forItem("both-ways", ids.get(1))).isEmpty();
+    }
+
+    @Test
+    void replayJobKeepsToItsRate() {
+        // given: twenty failed items
+        BROKEN.add("paced");
+        failed("paced", 20);
+        BROKEN.remove("paced");
+
+        // when: replayed at 5 items per second
+        Instant start = Instant.now();
+        ResponseEntity<JsonNode> accepted = http.postForEntity("/api/replay",
+                Map.of("billerId", "paced", "rate", 5), JsonNode.class);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "Completed".equals(
+                http.getForObject(accepted.getHeaders().getLocation(), JsonNode.class).get("status").asText()));
+
+        // then: it took at least the three seconds the rate allows for twenty items
+        assertThat(Duration.between(start, Instant.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+        await().atMost(Duration.ofSeconds(20)).until(() -> probe.inState("paced", "Processed") == 20);
+    }
+
+    @Test
+    void badReplayRequestsAreRefusedWithAReason() {
+        assertRefused(Map.of(), 400, "select what to replay");
+        assertRefused(Map.of("recordIds", List.of(1)), 400, "give the billerId");
+        assertRefused(Map.of("all", true, "rate", 0), 400, "rate must be between");
+        assertRefused(Map.of("all", true, "failedFrom", "2026-01-02T00:00:00Z", "failedTo", "2026-01-01T00:00:00Z"), 400,
+                "failedFrom must be before failedTo");
+        assertRefused(Map.of("billerId", "nobody"), 404, "unknown biller");
+        ResponseEntity<JsonNode> garbage = http.postForEntity("/api/replay",
+                new org.springframework.http.HttpEntity<>("{not json", jsonHeaders()), JsonNode.class);
+        assertThat(garbage.getStatusCode().value()).isEqualTo(400);
+        assertThat(garbage.getBody().get("error").asText()).contains("not valid JSON");
+    }
+
+    @Test
+    void rerunRefusesUnknownAndDisabledBillers() {
+        assertThat(http.postForEntity("/api/billers/nobody/rerun", null, JsonNode.class).getStatusCode().value())
+                .isEqualTo(404);
+        ResponseEntity<JsonNode> off = http.postForEntity("/api/billers/switched-off/rerun", null, JsonNode.class);
+        assertThat(off.getStatusCode().value()).isEqualTo(409);
+        assertThat(off.getBody().get("error").asText()).contains("disabled");
+    }
+
+    private void assertRefused(Map<String, Object> body, int status, String reason) {
+        ResponseEntity<JsonNode> response = http.postForEntity("/api/replay", body, JsonNode.class);
+        assertThat(response.getStatusCode().value()).as(body.toString()).isEqualTo(status);
+        assertThat(response.getBody().get("error").asText()).contains(reason);
+    }
+
+    private static org.springframework.http.HttpHeaders jsonHeaders() {
+        org.springframework.http.HttpHeaders h = new org.springframework.http.HttpHeaders();
+        h.setContentType(org.springframework.http.MediaType.APPLICATION_JSON);
+        return h;
+    }
+
+    /** Inserts n payments for a biller whose CIS rejects them, and waits until the pump has failed them all. */
+    private List<Long> failed(String billerId, int n) {
+        Shard shard = probe.shard(billerId);
+        List<Long> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(SourceRows.insert(shard, ItemType.PAYMENT));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> probe.inState(billerId, "Failed") == n);
+        return ids;
+    }
+
+    private static JsonNode find(JsonNode groups, String billerId) {
+        for (JsonNode g : groups) {
+            if (g.get("billerId").asText().equals(billerId)) {
+                return g;
+            }
+        }
+        return null;
+    }
+}
