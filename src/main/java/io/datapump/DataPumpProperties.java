@@ -34,6 +34,7 @@ public class DataPumpProperties {
     @Valid private final Cis cis = new Cis();
     @Valid private final Sweeper sweeper = new Sweeper();
     @Valid private final Replay replay = new Replay();
+    @Valid private final Archive archive = new Archive();
 
     /** The configured processor id, or {@code <hostname>-<pid>} when blank. */
     public String resolvedProcessorId() {
@@ -61,6 +62,27 @@ public class DataPumpProperties {
     public Cis getCis() { return cis; }
     public Sweeper getSweeper() { return sweeper; }
     public Replay getReplay() { return replay; }
+    public Archive getArchive() { return archive; }
+
+    /** Archival of old Processed and Failed control records and their attempts. */
+    public static class Archive {
+        @NotNull private Duration interval = Duration.ofHours(1);
+        @NotNull private Duration processedRetention = Duration.ofDays(30);
+        @NotNull private Duration failedRetention = Duration.ofDays(180);
+        @Min(1) @Max(10_000) private int batchSize = 1000;
+        @Min(1) private int maxBatches = 50;
+
+        public Duration getInterval() { return interval; }
+        public void setInterval(Duration interval) { this.interval = interval; }
+        public Duration getProcessedRetention() { return processedRetention; }
+        public void setProcessedRetention(Duration d) { this.processedRetention = d; }
+        public Duration getFailedRetention() { return failedRetention; }
+        public void setFailedRetention(Duration d) { this.failedRetention = d; }
+        public int getBatchSize() { return batchSize; }
+        public void setBatchSize(int batchSize) { this.batchSize = batchSize; }
+        public int getMaxBatches() { return maxBatches; }
+        public void setMaxBatches(int maxBatches) { this.maxBatches = maxBatches; }
+    }
 
     /** Replay jobs of the admin API. */
     public static class Replay {

@@ -52,6 +52,7 @@ class ReplayTest {
                 .biller("group", false, true, 0, 0, CIS)
                 .biller("both-ways", false, true, 0, 0, CIS)
                 .biller("paced", false, true, 0, 0, CIS)
+                .biller("archived", false, true, 0, 0, CIS)
                 .biller("switched-off", false, false, 0, 0, CIS);
     }
 
@@ -59,6 +60,7 @@ class ReplayTest {
     @Autowired BillerRegistry registry;
     @Autowired ShardDataSources shards;
     @Autowired JmsTemplate jms;
+    @Autowired io.datapump.recovery.Archiver archiver;
     @Value("${datapump.topology.production.dead-letter-queue}") String deadLetterQueue;
 
     ShardProbe probe;
@@ -163,6 +165,28 @@ class ReplayTest {
         // then: it took at least the three seconds the rate allows for twenty items
         assertThat(Duration.between(start, Instant.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
         await().atMost(Duration.ofSeconds(20)).until(() -> probe.inState("paced", "Processed") == 20);
+    }
+
+    @Test
+    void archivedFailureIsStillReplayedByRecordId() {
+        // given: a failed item that the archiver has moved out of the live tables
+        BROKEN.add("archived");
+        long id = failed("archived", 1).get(0);
+        BROKEN.remove("archived");
+        archiver.archive(registry.require("archived"), Instant.now(), Instant.now());
+        assertThat(probe.state("archived", id)).isNull();
+
+        // when: replayed by its record id
+        JsonNode dry = http.postForObject("/api/replay",
+                Map.of("billerId", "archived", "recordIds", List.of(id), "dryRun", true), JsonNode.class);
+        ResponseEntity<JsonNode> accepted = http.postForEntity("/api/replay",
+                Map.of("billerId", "archived", "recordIds", List.of(id)), JsonNode.class);
+
+        // then: found in the archive, restored, and delivered, with its earlier attempt still on record
+        assertThat(dry.get("count").asInt()).isEqualTo(1);
+        assertThat(accepted.getStatusCode().value()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(20)).until(() -> "Processed".equals(probe.state("archived", id)));
+        assertThat(probe.attempts("archived", id)).extracting(a -> a.get("Outcome")).containsExactly("Failed", "Succeeded");
     }
 
     @Test

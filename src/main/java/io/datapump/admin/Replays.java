@@ -24,6 +24,7 @@ import io.datapump.pump.DataPumpHeaders;
 import io.datapump.pump.ItemMessage;
 import io.datapump.pump.ItemPublishing;
 import io.datapump.pump.KillDate;
+import io.datapump.recovery.Archiver;
 import io.datapump.registry.Biller;
 import io.datapump.registry.BillerRegistry;
 import io.datapump.shard.Shard;
@@ -61,6 +62,7 @@ public class Replays implements DisposableBean {
     private final NamedParameterJdbcTemplate registryDb;
     private final ObjectMapper json;
     private final MeterRegistry meters;
+    private final Archiver archiver;
     private final DataPumpProperties.Replay settings;
     private final ExecutorService jobs = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "replay-job");
@@ -70,7 +72,8 @@ public class Replays implements DisposableBean {
 
     public Replays(BillerRegistry registry, ShardDataSources shards, ItemPublishing publishing, KillDate killDate,
                    CamelContext camel, ProducerTemplate producer, NamedParameterJdbcTemplate registryDb,
-                   ObjectMapper json, MeterRegistry meters, DataPumpProperties properties) {
+                   ObjectMapper json, MeterRegistry meters, Archiver archiver, DataPumpProperties properties) {
+        this.archiver = archiver;
         this.registry = registry;
         this.shards = shards;
         this.publishing = publishing;
@@ -166,6 +169,9 @@ public class Replays implements DisposableBean {
     }
 
     private void run(String id, ReplaySelection selection, List<Biller> billers, int rate) {
+        if (selection.byRecordIds()) {
+            billers.forEach(b -> archiver.restoreFailed(b, selection.recordIds()));
+        }
         RateLimiter limiter = RateLimiter.of("replay-" + id, RateLimiterConfig.custom()
                 .limitForPeriod(rate).limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ofMinutes(5))
                 .build());
@@ -254,9 +260,13 @@ public class Replays implements DisposableBean {
 
     private List<Candidate> page(Biller biller, ReplaySelection s, long afterId, int limit) {
         if (s.byRecordIds()) {
-            return shards.forBiller(biller).jdbc().queryForList(SqlFiles.get("replay-select-ids"),
-                    Map.of("recordIds", s.recordIds())).stream().map(r -> candidate(biller, r))
-                    .limit(limit).toList();
+            List<Candidate> found = new ArrayList<>(shards.forBiller(biller).jdbc().queryForList(
+                    SqlFiles.get("replay-select-ids"), Map.of("recordIds", s.recordIds())).stream()
+                    .map(r -> candidate(biller, r)).toList());
+            // archived failures can be replayed by id too
+            shards.forBiller(biller).jdbc().queryForList(SqlFiles.get("archived-failed-ids"),
+                    Map.of("recordIds", s.recordIds())).forEach(r -> found.add(candidate(biller, r)));
+            return found.stream().limit(limit).toList();
         }
         Map<String, Object> params = filters(s);
         params.put("afterId", afterId);

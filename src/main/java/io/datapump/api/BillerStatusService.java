@@ -20,7 +20,8 @@ import org.springframework.stereotype.Service;
 public class BillerStatusService {
 
     private static final Logger LOG = LoggerFactory.getLogger(BillerStatusService.class);
-    static final List<String> STATES = List.of("New", "Fetched", "Queued", "Processing", "Processed", "Failed");
+    static final List<String> STATES = List.of("New", "Fetched", "Queued", "Processing", "Processed", "Failed",
+            "Archived");
 
     private final BillerRegistry registry;
     private final ShardDataSources shards;

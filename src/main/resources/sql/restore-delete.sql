@@ -1,0 +1,4 @@
+-- Remove restored items from the archive.
+DELETE FROM DataPumpControlArchive
+ WHERE State = 'Failed'
+   AND DataPumpRecordId IN (:#recordIds)
