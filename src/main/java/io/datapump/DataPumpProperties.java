@@ -24,6 +24,7 @@ import org.springframework.validation.annotation.Validated;
 public class DataPumpProperties {
 
     private String processorId = "";
+    @Min(1024) private int maxMessageBytes = 262_144;
     @Valid private final Publisher publisher = new Publisher();
     @Valid private final BillerConsumer billerConsumer = new BillerConsumer();
     @Valid private final Registry registry = new Registry();
@@ -50,6 +51,8 @@ public class DataPumpProperties {
         return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
     }
 
+    public int getMaxMessageBytes() { return maxMessageBytes; }
+    public void setMaxMessageBytes(int maxMessageBytes) { this.maxMessageBytes = maxMessageBytes; }
     public String getProcessorId() { return processorId; }
     public void setProcessorId(String processorId) { this.processorId = processorId; }
     public Publisher getPublisher() { return publisher; }
@@ -234,6 +237,7 @@ public class DataPumpProperties {
         @NotNull private Duration idleTimeout = Duration.ofSeconds(60);
         @NotNull private Duration connectionTimeout = Duration.ofSeconds(5);
         @NotNull private Duration queryTimeout = Duration.ofSeconds(30);
+        @NotNull private Duration unavailableBackoff = Duration.ofSeconds(10);
         private String username = "";
         private String password = "";
 
@@ -243,6 +247,8 @@ public class DataPumpProperties {
         public void setIdleTimeout(Duration idleTimeout) { this.idleTimeout = idleTimeout; }
         public Duration getConnectionTimeout() { return connectionTimeout; }
         public void setConnectionTimeout(Duration connectionTimeout) { this.connectionTimeout = connectionTimeout; }
+        public Duration getUnavailableBackoff() { return unavailableBackoff; }
+        public void setUnavailableBackoff(Duration d) { this.unavailableBackoff = d; }
         public Duration getQueryTimeout() { return queryTimeout; }
         public void setQueryTimeout(Duration queryTimeout) { this.queryTimeout = queryTimeout; }
         public String getUsername() { return username; }

@@ -20,7 +20,6 @@ import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import io.datapump.DataPumpProperties;
-import io.datapump.pump.DataPumpHeaders;
 import io.datapump.pump.ItemMessage;
 import io.datapump.pump.ItemPublishing;
 import io.datapump.pump.KillDate;
@@ -31,10 +30,6 @@ import io.datapump.shard.Shard;
 import io.datapump.shard.ShardDataSources;
 import io.datapump.shard.SqlFiles;
 
-import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
-import org.apache.camel.support.DefaultExchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -57,8 +52,6 @@ public class Replays implements DisposableBean {
     private final ShardDataSources shards;
     private final ItemPublishing publishing;
     private final KillDate killDate;
-    private final CamelContext camel;
-    private final ProducerTemplate producer;
     private final NamedParameterJdbcTemplate registryDb;
     private final ObjectMapper json;
     private final MeterRegistry meters;
@@ -71,15 +64,13 @@ public class Replays implements DisposableBean {
     });
 
     public Replays(BillerRegistry registry, ShardDataSources shards, ItemPublishing publishing, KillDate killDate,
-                   CamelContext camel, ProducerTemplate producer, NamedParameterJdbcTemplate registryDb,
+                   NamedParameterJdbcTemplate registryDb,
                    ObjectMapper json, MeterRegistry meters, Archiver archiver, DataPumpProperties properties) {
         this.archiver = archiver;
         this.registry = registry;
         this.shards = shards;
         this.publishing = publishing;
         this.killDate = killDate;
-        this.camel = camel;
-        this.producer = producer;
         this.registryDb = registryDb;
         this.json = json;
         this.meters = meters;
@@ -218,7 +209,7 @@ public class Replays implements DisposableBean {
             String lane = c.biller().lane().id();
             ItemMessage item = new ItemMessage(c.biller().id(), lane, c.itemType(), c.recordId(), c.sourceId(),
                     UUID.randomUUID().toString(), Instant.now(), killDate.deadline(lane), 0);
-            publish(item);
+            publishing.publishNow(item);
             return true;
         });
         if (Boolean.TRUE.equals(done)) {
@@ -227,19 +218,6 @@ public class Replays implements DisposableBean {
             return true;
         }
         return false;
-    }
-
-    private void publish(ItemMessage item) {
-        Exchange exchange = new DefaultExchange(camel);
-        try {
-            publishing.prepare(exchange, item, null);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        Exchange sent = producer.send(exchange.getProperty(DataPumpHeaders.PUBLISH_URI, String.class), exchange);
-        if (sent.getException() != null) {
-            throw new IllegalStateException("could not publish item " + item.key(), sent.getException());
-        }
     }
 
     private List<Biller> billers(ReplaySelection selection) {

@@ -36,6 +36,10 @@ import org.springframework.stereotype.Component;
 @Component
 public class FailureClassifier {
 
+    /** Failure groups that are the pump's own infrastructure (shard, registry, broker) being unavailable. */
+    public static final java.util.Set<String> INFRASTRUCTURE =
+            java.util.Set.of("DatabaseUnavailable", "DatabaseDeadlock", "DatabaseTransient", "BrokerUnavailable");
+
     public Failure classify(Throwable failure) {
         if (failure == null) {
             return new Failure(FailureKind.TRANSIENT, "Unknown", "failed without an exception", null, null);
@@ -72,6 +76,12 @@ public class FailureClassifier {
         if (t instanceof BillerDisabledException) {
             return permanent("BillerDisabled", message);
         }
+        if (t instanceof io.datapump.pump.OversizedMessageException) {
+            return permanent("OversizedMessage", message);
+        }
+        if (t instanceof io.datapump.pump.InvalidSourceDataException) {
+            return permanent("InvalidSourceData", message);
+        }
         if (t instanceof InvalidItemMessageException || t instanceof JacksonException) {
             return permanent("MalformedMessage", message);
         }
@@ -79,7 +89,8 @@ public class FailureClassifier {
             return transientFailure("DatabaseDeadlock", message);
         }
         if (t instanceof CannotGetJdbcConnectionException || t instanceof RecoverableDataAccessException
-                || t instanceof SQLRecoverableException) {
+                || t instanceof SQLRecoverableException || t instanceof java.sql.SQLNonTransientConnectionException
+                || t instanceof org.springframework.dao.DataAccessResourceFailureException) {
             return transientFailure("DatabaseUnavailable", message);
         }
         if (t instanceof QueryTimeoutException || t instanceof TransientDataAccessException

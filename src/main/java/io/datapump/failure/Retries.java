@@ -68,6 +68,10 @@ public class Retries {
             // the biller's CIS is known to be down: wait for its breaker instead of spending a retry
             failure = new Failure(FailureKind.DEFERRED, failure.errorClass(), failure.message() + " (CIS breaker open)",
                     failure.httpStatus(), properties.getCis().getCircuitBreaker().getWaitInOpen());
+        } else if (failure.isTransient() && FailureClassifier.INFRASTRUCTURE.contains(failure.errorClass())) {
+            // the pump's own database or broker is down: not the item's fault, so no retry is spent on it
+            failure = new Failure(FailureKind.DEFERRED, failure.errorClass(), failure.message(), failure.httpStatus(),
+                    properties.getRetry().getDelayed().getInitialDelay());
         }
         boolean deferred = failure.isDeferred();
         ItemMessage next = deferred ? item.deferred(now) : item.nextRetry(now);

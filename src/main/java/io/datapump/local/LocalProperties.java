@@ -23,6 +23,8 @@ import org.springframework.validation.annotation.Validated;
 public class LocalProperties {
 
     @NotNull private Path dataDir = Path.of("./data");
+    /** JDBC URL of a local biller's shard; {dataDir} and {biller} are filled in. */
+    @NotBlank private String shardUrl = "jdbc:h2:file:{dataDir}/shards/{biller}" + LocalSetup.H2_OPTIONS;
     @Valid private final Broker broker = new Broker();
     @Valid private final CisSimulator cisSimulator = new CisSimulator();
     @Valid private final SourceSimulator sourceSimulator = new SourceSimulator();
@@ -30,6 +32,14 @@ public class LocalProperties {
 
     public Path getDataDir() { return dataDir; }
     public void setDataDir(Path dataDir) { this.dataDir = dataDir; }
+    public String getShardUrl() { return shardUrl; }
+    public void setShardUrl(String shardUrl) { this.shardUrl = shardUrl; }
+
+    /** The shard URL of one local biller. */
+    public String shardUrlFor(String billerId) {
+        return shardUrl.replace("{dataDir}", dataDir.toAbsolutePath().normalize().toString()).replace("{biller}", billerId);
+    }
+
     public Broker getBroker() { return broker; }
     public CisSimulator getCisSimulator() { return cisSimulator; }
     public SourceSimulator getSourceSimulator() { return sourceSimulator; }
@@ -45,6 +55,7 @@ public class LocalProperties {
         private boolean enabled = true;
         private boolean paused;
         private String cisBaseUrl;
+        private String shardUrl;
         private Map<String, @Min(0) Integer> items = new LinkedHashMap<>();
 
         public String getId() { return id; }
@@ -59,6 +70,9 @@ public class LocalProperties {
         public void setPaused(boolean paused) { this.paused = paused; }
         public String getCisBaseUrl() { return cisBaseUrl; }
         public void setCisBaseUrl(String cisBaseUrl) { this.cisBaseUrl = cisBaseUrl; }
+        /** Optional: this biller's shard JDBC URL instead of datapump.local.shard-url's. */
+        public String getShardUrl() { return shardUrl; }
+        public void setShardUrl(String shardUrl) { this.shardUrl = shardUrl; }
         public Map<String, Integer> getItems() { return items; }
         public void setItems(Map<String, Integer> items) { this.items = items; }
     }
@@ -66,8 +80,8 @@ public class LocalProperties {
     public static class Broker {
         @Min(0) private long redeliveryDelay = 1000;
         @DecimalMin("1.0") private double redeliveryMultiplier = 2.0;
-        @Min(0) private long maxRedeliveryDelay = 60_000;
-        @Min(-1) private int maxDeliveryAttempts = 10;
+        @Min(0) private long maxRedeliveryDelay = 300_000;
+        @Min(-1) private int maxDeliveryAttempts = -1;
         @NotBlank private String deadLetterAddress = "data-pump-broker-dlq";
 
         public long getRedeliveryDelay() { return redeliveryDelay; }

@@ -41,6 +41,10 @@ public class Enrichment {
         }
         Map<String, Object> data = new LinkedHashMap<>();
         rows.get(0).forEach((column, value) -> data.put(column, jsonValue(value)));
+        List<String> missing = type.requiredFields().stream().filter(f -> rows.get(0).get(f) == null).toList();
+        if (!missing.isEmpty()) {
+            throw new InvalidSourceDataException(item, missing);
+        }
 
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("billerId", item.billerId());

@@ -24,6 +24,10 @@ public class ItemGuard {
         if (item.billerId() == null || item.billerId().isBlank()) {
             throw new InvalidItemMessageException("item message without billerId");
         }
+        if (item.recordId() <= 0 || item.sourceId() <= 0 || item.itemType() == null || item.lane() == null) {
+            throw new InvalidItemMessageException("item message for biller " + item.billerId()
+                    + " lacks recordId, sourceId, itemType or lane");
+        }
         if (!routeLane.equals(item.lane())) {
             throw new InvalidItemMessageException("item " + item.key() + " of lane '" + item.lane()
                     + "' arrived on the " + routeLane + " lane");

@@ -7,15 +7,17 @@ import java.time.ZoneOffset;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.DefaultExchange;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
- * Prepares an exchange to publish an item message outside the biller consumer (durable retries, the sweeper,
- * replay): JSON body, routing headers, an optional delivery time, and the item topic's endpoint URI in
- * {@link DataPumpHeaders#PUBLISH_URI} for the route's {@code toD}.
+ * Publishes item messages outside the biller consumer (durable retries, the sweeper, replay): JSON body, routing
+ * headers, an optional delivery time, to the item topic of the item's lane and type.
  */
 @Component("itemPublishing")
 public class ItemPublishing {
@@ -27,15 +29,32 @@ public class ItemPublishing {
 
     private final ObjectMapper json;
     private final Environment environment;
+    private final CamelContext camel;
+    private final ProducerTemplate producer;
 
-    public ItemPublishing(ObjectMapper json, Environment environment) {
+    public ItemPublishing(ObjectMapper json, Environment environment, CamelContext camel, ProducerTemplate producer) {
         this.json = json;
         this.environment = environment;
+        this.camel = camel;
+        this.producer = producer;
     }
 
-    /** For a split over item messages: publish the body now. */
-    public void prepareBody(Exchange exchange) throws JsonProcessingException {
-        prepare(exchange, exchange.getMessage().getBody(ItemMessage.class), null);
+    /**
+     * Publishes an item message now, from Java. Callers that also change the item's control row do both inside one
+     * shard transaction, row change first: an item consumer that sees the message waits for the row lock, and a
+     * failed publish rolls the row change back.
+     */
+    public void publishNow(ItemMessage item) {
+        Exchange exchange = new DefaultExchange(camel);
+        try {
+            prepare(exchange, item, null);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        Exchange sent = producer.send(exchange.getProperty(DataPumpHeaders.PUBLISH_URI, String.class), exchange);
+        if (sent.getException() != null) {
+            throw new IllegalStateException("could not publish item " + item.key(), sent.getException());
+        }
     }
 
     public void prepare(Exchange exchange, ItemMessage item, Instant deliverAt) throws JsonProcessingException {

@@ -1,6 +1,7 @@
 package io.datapump.pump;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -9,18 +10,25 @@ import java.util.Optional;
  * is appended to the biller's CIS base URL.
  */
 public enum ItemType {
-    PAYMENT("Payment", "payment", "payments"),
-    PAPERLESS_REGISTRATION("PaperlessRegistration", "paperless-registration", "paperless-registrations");
+    PAYMENT("Payment", "payment", "payments",
+            List.of("paymentId", "amount", "currency", "paymentMethod", "accountNumber")),
+    PAPERLESS_REGISTRATION("PaperlessRegistration", "paperless-registration", "paperless-registrations",
+            List.of("paperlessRegistrationId", "email", "enrolled", "accountNumber"));
 
     private final String code;
     private final String key;
     private final String cisPath;
+    private final List<String> requiredFields;
 
-    ItemType(String code, String key, String cisPath) {
+    ItemType(String code, String key, String cisPath, List<String> requiredFields) {
         this.code = code;
         this.key = key;
         this.cisPath = cisPath;
+        this.requiredFields = requiredFields;
     }
+
+    /** Fields of the CIS request's data that must not be null (see docs/cis-api.md). */
+    public List<String> requiredFields() { return requiredFields; }
 
     public String code() { return code; }
     public String key() { return key; }

@@ -3,7 +3,6 @@ package io.datapump.recovery;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -12,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import io.datapump.DataPumpProperties;
 import io.datapump.pump.ItemMessage;
+import io.datapump.pump.ItemPublishing;
 import io.datapump.pump.KillDate;
 import io.datapump.registry.Biller;
 import io.datapump.registry.BillerRegistry;
@@ -45,11 +45,13 @@ public class Sweeper {
     private final ShardDataSources shards;
     private final KillDate killDate;
     private final MeterRegistry meters;
+    private final ItemPublishing publishing;
     private final DataPumpProperties.Sweeper settings;
     private final int attemptsPerRound;
 
     public Sweeper(BillerRegistry registry, ShardDataSources shards, KillDate killDate, MeterRegistry meters,
-                   DataPumpProperties properties) {
+                   ItemPublishing publishing, DataPumpProperties properties) {
+        this.publishing = publishing;
         this.registry = registry;
         this.shards = shards;
         this.killDate = killDate;
@@ -59,32 +61,29 @@ public class Sweeper {
         LeaseCheck.verify(properties);
     }
 
-    /** Sweeps every enabled biller; returns the item messages to publish again. */
-    public List<ItemMessage> sweep() {
-        List<ItemMessage> redrive = new ArrayList<>();
+    /** Sweeps every enabled biller; returns how many rows it recovered. */
+    public int sweep() {
+        int recovered = 0;
         for (Biller biller : registry.reload()) {
             if (!biller.enabled()) {
                 continue;
             }
             try {
-                redrive.addAll(sweepBiller(biller));
+                recovered += sweepBiller(biller);
             } catch (RuntimeException e) {
                 LOG.warn("Sweeper skipped biller {} this round: {}", biller.id(), e.toString());
             }
         }
-        return redrive;
+        return recovered;
     }
 
-    private List<ItemMessage> sweepBiller(Biller biller) {
+    private int sweepBiller(Biller biller) {
         Shard shard = shards.forBiller(biller);
         int limit = settings.getBatchSize();
         int reset = shard.jdbc().update(SqlFiles.get("sweep-fetched"),
                 Map.of("leaseSeconds", seconds(settings.getFetchedLease()), "limit", limit));
-        List<ItemMessage> redrive = new ArrayList<>();
-        redrive.addAll(abandoned(biller, shard, limit));
-        int abandoned = redrive.size();
-        redrive.addAll(lost(biller, shard, limit));
-        int lost = redrive.size() - abandoned;
+        int abandoned = abandoned(biller, shard, limit);
+        int lost = lost(biller, shard, limit);
         count(biller, "fetched", reset);
         count(biller, "processing", abandoned);
         count(biller, "queued", lost);
@@ -92,13 +91,14 @@ public class Sweeper {
             LOG.warn("Sweeper, biller {}: {} stale claim(s) back to New, {} abandoned attempt(s) and {} lost message(s)"
                     + " re-driven", biller.id(), reset, abandoned, lost);
         }
-        return redrive;
+        return reset + abandoned + lost;
     }
 
-    private List<ItemMessage> abandoned(Biller biller, Shard shard, int limit) {
+    /** Each abandoned attempt: recorded, back to Queued and re-published, in one shard transaction. */
+    private int abandoned(Biller biller, Shard shard, int limit) {
         List<Map<String, Object>> stale = shard.jdbc().queryForList(SqlFiles.get("stale-processing"),
                 Map.of("leaseSeconds", seconds(settings.getProcessingLease()), "limit", limit));
-        List<ItemMessage> redrive = new ArrayList<>();
+        int redriven = 0;
         for (Map<String, Object> row : stale) {
             long recordId = ((Number) row.get("DataPumpRecordId")).longValue();
             String error = "attempt did not finish within the processing lease of " + settings.getProcessingLease();
@@ -109,26 +109,35 @@ public class Sweeper {
                     return false;
                 }
                 shard.jdbc().update(SqlFiles.get("record-attempt"), attempt(recordId, error));
+                publishing.publishNow(message(biller, row));
                 return true;
             });
             if (Boolean.TRUE.equals(released)) {
-                redrive.add(message(biller, row));
+                redriven++;
             }
         }
-        return redrive;
+        return redriven;
     }
 
-    private List<ItemMessage> lost(Biller biller, Shard shard, int limit) {
+    /** Each Queued row whose message was lost: re-published, in one shard transaction with its marker update. */
+    private int lost(Biller biller, Shard shard, int limit) {
         List<Map<String, Object>> stale = shard.jdbc().queryForList(SqlFiles.get("stale-queued"),
                 Map.of("leaseSeconds", seconds(settings.getQueuedLease()), "limit", limit));
-        List<ItemMessage> redrive = new ArrayList<>();
+        int redriven = 0;
         for (Map<String, Object> row : stale) {
             Map<String, Object> params = Map.of("recordId", row.get("DataPumpRecordId"), "seenAt", row.get("StateChangedAt"));
-            if (shard.jdbc().update(SqlFiles.get("touch-queued"), params) == 1) {
-                redrive.add(message(biller, row));
+            Boolean done = shard.tx().execute(tx -> {
+                if (shard.jdbc().update(SqlFiles.get("touch-queued"), params) != 1) {
+                    return false;
+                }
+                publishing.publishNow(message(biller, row));
+                return true;
+            });
+            if (Boolean.TRUE.equals(done)) {
+                redriven++;
             }
         }
-        return redrive;
+        return redriven;
     }
 
     /** A fresh item message for a row; the kill date still counts from when the pump first saw the item. */

@@ -29,8 +29,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 public class ShardDataSources implements DisposableBean {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ShardDataSources.class);
+
     private final DataPumpProperties properties;
     private final Map<String, Entry> pools = new ConcurrentHashMap<>();
+    private final Map<String, java.time.Instant> unavailableUntil = new ConcurrentHashMap<>();
     private final ScheduledExecutorService housekeeping;
 
     private record Entry(String jdbcUrl, HikariDataSource dataSource, Shard shard) {
@@ -48,8 +51,19 @@ public class ShardDataSources implements DisposableBean {
         this.housekeeping = executor;
     }
 
-    /** The shard of a biller; its pool is created now if this is the first use or its URL changed. */
+    /**
+     * The shard of a biller; its pool is created now if this is the first use or its URL changed.
+     *
+     * @throws ShardUnavailableException while the shard is in its back-off after a failed connection attempt
+     */
     public Shard forBiller(Biller biller) {
+        java.time.Instant until = unavailableUntil.get(biller.id());
+        if (until != null) {
+            java.time.Duration left = java.time.Duration.between(java.time.Instant.now(), until);
+            if (!left.isNegative() && !left.isZero()) {
+                throw new ShardUnavailableException(biller.id(), left);
+            }
+        }
         Entry entry = pools.compute(biller.id(), (id, existing) -> {
             if (existing != null && existing.jdbcUrl().equals(biller.shardJdbcUrl())) {
                 return existing;
@@ -71,6 +85,12 @@ public class ShardDataSources implements DisposableBean {
     /** The shards this process has opened so far. */
     public java.util.List<Shard> openShards() {
         return pools.values().stream().map(Entry::shard).toList();
+    }
+
+    /** Whether a biller's shard is in its back-off after a failed connection attempt. */
+    public boolean unavailable(String billerId) {
+        java.time.Instant until = unavailableUntil.get(billerId);
+        return until != null && until.isAfter(java.time.Instant.now());
     }
 
     /** Number of shard pools currently open. */
@@ -95,13 +115,49 @@ public class ShardDataSources implements DisposableBean {
         // do not connect at creation: an unreachable shard must fail its own calls, not the caller's set-up
         hikari.setInitializationFailTimeout(-1);
         hikari.setScheduledExecutor(housekeeping);
+        hikari.setExceptionOverrideClassName(BrokenConnectionEvictor.class.getName());
         HikariDataSource dataSource = new HikariDataSource(hikari);
+        DataSource guarded = new ConnectionWatch(dataSource, biller.id());
 
-        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        JdbcTemplate jdbc = new JdbcTemplate(guarded);
         jdbc.setQueryTimeout((int) Math.max(1, cfg.getQueryTimeout().toSeconds()));
-        TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(guarded));
         Shard shard = new Shard(biller.id(), new NamedParameterJdbcTemplate(jdbc), tx);
         return new Entry(biller.shardJdbcUrl(), dataSource, shard);
+    }
+
+    /**
+     * Watches connection attempts: a failure to connect (not a busy pool) starts the shard's back-off
+     * (datapump.shards.unavailable-backoff); the next successful connection ends it.
+     */
+    private final class ConnectionWatch extends org.springframework.jdbc.datasource.DelegatingDataSource {
+        private final String billerId;
+
+        ConnectionWatch(DataSource target, String billerId) {
+            super(target);
+            this.billerId = billerId;
+        }
+
+        @Override
+        public java.sql.Connection getConnection() throws java.sql.SQLException {
+            try {
+                java.sql.Connection connection = super.getConnection();
+                if (unavailableUntil.remove(billerId) != null) {
+                    LOG.info("Shard of biller {} is reachable again", billerId);
+                }
+                return connection;
+            } catch (java.sql.SQLException e) {
+                // Hikari reports a pool that is merely busy without a cause; a failed connect carries one
+                if (e.getCause() != null) {
+                    java.time.Duration backoff = properties.getShards().getUnavailableBackoff();
+                    if (unavailableUntil.put(billerId, java.time.Instant.now().plus(backoff)) == null) {
+                        LOG.warn("Shard of biller {} is unreachable ({}); its work is deferred for {} at a time",
+                                billerId, e.getCause().toString(), backoff);
+                    }
+                }
+                throw e;
+            }
+        }
     }
 
     @Override

@@ -1,0 +1,131 @@
+package io.datapump.faults;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The packaged pump (target/data-pump-*.jar) as a separate JVM, which the test can kill with SIGKILL. */
+final class AppProcess {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+    private final Path jar;
+    private final Path logDir;
+    private final int port;
+    private final Map<String, Object> args = new LinkedHashMap<>();
+    private Process process;
+    private int runs;
+
+    AppProcess(Path jar, Path logDir, int port) {
+        this.jar = jar;
+        this.logDir = logDir;
+        this.port = port;
+        args.put("server.port", port);
+    }
+
+    AppProcess with(String key, Object value) {
+        args.put(key, value);
+        return this;
+    }
+
+    AppProcess without(String key) {
+        args.remove(key);
+        return this;
+    }
+
+    static Path packagedJar() throws IOException {
+        try (var files = Files.list(Path.of("target"))) {
+            return files.filter(p -> p.getFileName().toString().matches("data-pump-.*\\.jar"))
+                    .filter(p -> !p.getFileName().toString().endsWith("-plain.jar"))
+                    .findFirst().orElseThrow(() -> new IllegalStateException(
+                            "no target/data-pump-*.jar: the fault-injection suite runs after 'mvn package'"));
+        }
+    }
+
+    void start(String name) throws IOException {
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx384m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "--spring.profiles.active=local"));
+        args.forEach((k, v) -> command.add("--" + k + "=" + v));
+        Path log = logDir.resolve(name + "-" + (++runs) + ".log");
+        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** Waits until the pump answers its liveness probe. */
+    void awaitUp(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the pump exited with " + process.exitValue() + " during start");
+            }
+            if (status("/actuator/health/liveness") == 200) {
+                return;
+            }
+            process.waitFor(200, TimeUnit.MILLISECONDS);
+        }
+        throw new IllegalStateException("the pump did not come up within " + timeout);
+    }
+
+    /** HTTP status of a GET, or -1 when nothing answers. */
+    int status(String path) {
+        try {
+            HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
+            return r.statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /** SIGKILL: no shutdown hook runs, nothing is released. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM and wait for the graceful shutdown. */
+    void stop() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    /** Waits for the process to end by itself (a crash point halts it); returns its exit code. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("the pump did not stop within " + timeout);
+        }
+        return process.exitValue();
+    }
+
+    /** A thread dump of the pump, written next to its log (diagnostics for a failed scenario). */
+    Path threadDump(String name) throws Exception {
+        Path out = logDir.resolve(name + "-threads.txt");
+        new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstack").toString(),
+                String.valueOf(process.pid())).redirectErrorStream(true).redirectOutput(out.toFile()).start()
+                .waitFor(30, TimeUnit.SECONDS);
+        return out;
+    }
+
+    boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java" + (File.separatorChar == '\\' ? ".exe" : ""))
+                .toString();
+    }
+}
