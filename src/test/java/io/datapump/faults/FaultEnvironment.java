@@ -42,6 +42,8 @@ final class FaultEnvironment implements AutoCloseable {
     final Path dir;
     final DataPumpProperties properties;
     final CisStub cis = new CisStub();
+    /** Further CIS stubs a scenario started for single billers. */
+    final List<CisStub> otherCis = new java.util.concurrent.CopyOnWriteArrayList<>();
     final TestBroker broker;
     final AppProcess app;
     private final int h2Port;
@@ -103,6 +105,12 @@ final class FaultEnvironment implements AutoCloseable {
             separateShardPorts.put(id, port);
             app.with(p + "shard-url", shardUrl(id));
         }
+        return this;
+    }
+
+    /** Points a biller's CIS somewhere else (e.g. a second stub that the test stops and starts). */
+    FaultEnvironment cisBaseUrl(String billerId, String url) {
+        app.with("datapump.local.billers[" + billers.indexOf(billerId) + "].cis-base-url", url);
         return this;
     }
 
@@ -236,9 +244,16 @@ final class FaultEnvironment implements AutoCloseable {
         return n;
     }
 
+    /** Accepted calls per idempotency key, over every CIS stub of the scenario. */
+    Map<String, Long> acceptedPerKey() {
+        Map<String, Long> all = new HashMap<>(cis.acceptedPerKey());
+        otherCis.forEach(other -> other.acceptedPerKey().forEach((k, n) -> all.merge(k, n, Long::sum)));
+        return all;
+    }
+
     /** Idempotency keys the CIS accepted more than once (allowed only after a crash between CIS and Processed). */
     long duplicateKeys() {
-        return cis.acceptedPerKey().values().stream().filter(n -> n > 1).count();
+        return acceptedPerKey().values().stream().filter(n -> n > 1).count();
     }
 
     // ---- the broker, as a client ---------------------------------------------------------------------------
@@ -282,6 +297,7 @@ final class FaultEnvironment implements AutoCloseable {
         app.stop();
         broker.stop();
         cis.close();
+        otherCis.forEach(CisStub::close);
         new ArrayList<>(h2.keySet()).forEach(this::stopH2);
     }
 

@@ -134,7 +134,9 @@ class FaultInjectionIT {
             env.biller("bursty", 150, 0).biller("sluggish", 150, 0).biller("throttling", 150, 0)
                     .biller("picky", 100, 0).biller("down", 150, 0).biller("healthy", 600, 0);
             env.app.with("datapump.cis.max-concurrent-per-biller", 4);
-            AtomicBoolean downIsDown = new AtomicBoolean(true);
+            // 'down' has its own CIS, which is not listening at first: connection refused
+            int downPort = FaultEnvironment.freePort();
+            env.cisBaseUrl("down", "http://127.0.0.1:" + downPort + "/cis/down");
             Instant begin = Instant.now();
             env.cis.replyWith(call -> {
                 long sinceStart = Duration.between(begin, Instant.now()).toSeconds();
@@ -149,7 +151,6 @@ class FaultInjectionIT {
                             : Reply.of(200);
                     case "picky" -> call.body().contains("\"recordId\":1,") || call.body().matches(".*\"recordId\":\\d*0,.*")
                             ? Reply.of(400) : Reply.of(200);
-                    case "down" -> downIsDown.get() ? Reply.of(503) : Reply.of(200);
                     default -> new Reply(200, 200, Map.of());
                 };
             });
@@ -164,12 +165,16 @@ class FaultInjectionIT {
                 return true;
             });
             long upSeconds = Duration.between(start, Instant.now()).toSeconds();
-            downIsDown.set(false);
+            io.datapump.support.CisStub downCis = new io.datapump.support.CisStub(downPort);
+            env.otherCis.add(downCis);
+            Instant cisBack = Instant.now();
             // a CIS that times out may have done the work: the retry repeats it, under the same key
-            Outcome o = record(env, "CIS faults: 503 bursts, timeouts, 429, 400s, one CIS down 45 s", env.billers(),
-                    start, 11, true);
-            assertThat(env.cis.acceptedPerKey().entrySet()).filteredOn(e -> e.getValue() > 1)
+            Outcome o = record(env, "CIS faults: 503 bursts, timeouts, 429, 400s, one CIS refusing connections 45 s",
+                    env.billers(), cisBack, 11, true);
+            assertThat(env.acceptedPerKey().entrySet()).filteredOn(e -> e.getValue() > 1)
                     .allSatisfy(e -> assertThat(e.getKey()).startsWith("datapump-sluggish-"));
+            assertThat(downCis.accepted().stream().map(io.datapump.support.CisStub.Call::idempotencyKey).distinct())
+                    .hasSize(150);
             // picky rejects record 1 and every tenth record: those, and only those, end Failed (CisRejected)
             assertThat(env.failures("picky")).containsOnlyKeys("CisRejected");
             assertThat(env.failures("picky").get("CisRejected")).isEqualTo(11);
@@ -382,7 +387,7 @@ class FaultInjectionIT {
         assertThat(lost).as(scenario + ": items neither Processed nor Failed").isZero();
         assertThat(failed).as(scenario + ": Failed items").isEqualTo(expectedFailed);
         // every delivered item reached its CIS, under its own key
-        assertThat(env.cis.acceptedPerKey().keySet().stream().filter(k -> billers.stream()
+        assertThat(env.acceptedPerKey().keySet().stream().filter(k -> billers.stream()
                 .anyMatch(b -> k.startsWith("datapump-" + b + "-"))).count()).isGreaterThanOrEqualTo(delivered);
         if (!repeatsAllowed) {
             assertThat(duplicates).as(scenario + ": items the CIS accepted twice").isZero();

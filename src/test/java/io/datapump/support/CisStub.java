@@ -46,14 +46,23 @@ public final class CisStub implements AutoCloseable {
     private final Map<String, AtomicInteger> maxInFlight = new ConcurrentHashMap<>();
 
     public CisStub() {
+        this(0);
+    }
+
+    /** A stub on a fixed port (0: any free port); a stopped stub can be started again on the same port. */
+    public CisStub(int port) {
         try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
         server.setExecutor(Executors.newFixedThreadPool(32));
         server.createContext("/cis/", this::handle);
         server.start();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
     }
 
     /** The CIS base URL to register for a biller. */
