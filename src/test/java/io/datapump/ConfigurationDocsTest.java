@@ -17,7 +17,7 @@ import org.yaml.snakeyaml.Yaml;
 /** Every datapump.* setting in the configuration files has a line in the README's configuration table. */
 class ConfigurationDocsTest {
 
-    static final List<String> FILES = List.of("application.yaml", "application-local.yaml");
+    static final List<String> FILES = List.of("application.yaml", "application-local.yaml", "application-azure.yaml");
 
     @Test
     void everyDataPumpSettingIsDocumentedInTheReadme() throws Exception {

@@ -75,27 +75,35 @@ public class DeadLetterReplay {
         return result;
     }
 
-    /** Takes up to {@code limit} messages off the lane's dead-letter queue and replays them. */
+    /**
+     * Takes up to {@code limit} messages off the lane's dead-letter queue, then off what the broker itself gave up
+     * on (datapump.endpoints.&lt;lane&gt;.broker-dead-letter-in: Artemis's dead-letter address, or the Service Bus
+     * subscriptions' dead-letter sub-queues), and replays them.
+     */
     public Map<String, Object> drain(String lane, int limit) {
-        String in = uri(lane, "dead-letter-in");
+        List<String> sources = new ArrayList<>();
+        sources.add(uri(lane, "dead-letter-in"));
+        sources.addAll(brokerDeadLetterSources(lane));
         int received = 0;
         int replayed = 0;
         int skipped = 0;
         int parked = 0;
-        while (received < limit) {
-            Exchange message = consumer.receive(in, RECEIVE_TIMEOUT_MS);
-            if (message == null) {
-                break;
-            }
-            received++;
-            try {
-                switch (handle(lane, message)) {
-                    case REPLAYED -> replayed++;
-                    case PARKED -> parked++;
-                    default -> skipped++;
+        for (String in : sources) {
+            while (received < limit) {
+                Exchange message = consumer.receive(in, RECEIVE_TIMEOUT_MS);
+                if (message == null) {
+                    break;
                 }
-            } finally {
-                consumer.doneUoW(message);
+                received++;
+                try {
+                    switch (handle(lane, message)) {
+                        case REPLAYED -> replayed++;
+                        case PARKED -> parked++;
+                        default -> skipped++;
+                    }
+                } finally {
+                    consumer.doneUoW(message);
+                }
             }
         }
         Map<String, Object> result = new LinkedHashMap<>();
@@ -141,6 +149,17 @@ public class DeadLetterReplay {
             return parsed.billerId() != null && parsed.recordId() > 0 ? parsed : null;
         } catch (Exception notAnItem) {
             return null;
+        }
+    }
+
+    private List<String> brokerDeadLetterSources(String lane) {
+        List<String> sources = new ArrayList<>();
+        for (int i = 0; ; i++) {
+            String uri = environment.getProperty("datapump.endpoints." + lane + ".broker-dead-letter-in[" + i + "]");
+            if (uri == null) {
+                return sources;
+            }
+            sources.add(uri);
         }
     }
 

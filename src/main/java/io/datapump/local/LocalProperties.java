@@ -24,7 +24,7 @@ public class LocalProperties {
 
     @NotNull private Path dataDir = Path.of("./data");
     /** JDBC URL of a local biller's shard; {dataDir} and {biller} are filled in. */
-    @NotBlank private String shardUrl = "jdbc:h2:file:{dataDir}/shards/{biller}" + LocalSetup.H2_OPTIONS;
+    @NotBlank private String shardUrl = "jdbc:h2:retry:{dataDir}/shards/{biller}" + LocalSetup.H2_OPTIONS;
     @Valid private final Broker broker = new Broker();
     @Valid private final CisSimulator cisSimulator = new CisSimulator();
     @Valid private final SourceSimulator sourceSimulator = new SourceSimulator();

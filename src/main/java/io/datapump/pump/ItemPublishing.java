@@ -70,11 +70,12 @@ public class ItemPublishing {
             message.setHeader(ARTEMIS_SCHEDULED_DELIVERY, deliverAt.toEpochMilli());
             message.setHeader(SERVICE_BUS_SCHEDULED_ENQUEUE, OffsetDateTime.ofInstant(deliverAt, ZoneOffset.UTC));
         }
-        exchange.setProperty(DataPumpHeaders.PUBLISH_URI, uri(item.lane(), type));
+        exchange.setProperty(DataPumpHeaders.PUBLISH_URI, uri(item.lane(), type, deliverAt != null));
     }
 
-    /** The item topic endpoint of a lane and type, as the active profile configures it. */
-    public String uri(String lane, ItemType type) {
-        return environment.getRequiredProperty("datapump.endpoints." + lane + "." + type.key() + "-out");
+    /** The item topic endpoint of a lane and type (the scheduling one for a delayed delivery). */
+    public String uri(String lane, ItemType type, boolean scheduled) {
+        return environment.getRequiredProperty("datapump.endpoints." + lane + "." + type.key()
+                + (scheduled ? "-retry-out" : "-out"));
     }
 }

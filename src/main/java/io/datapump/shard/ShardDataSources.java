@@ -147,8 +147,9 @@ public class ShardDataSources implements DisposableBean {
                 }
                 return connection;
             } catch (java.sql.SQLException e) {
-                // Hikari reports a pool that is merely busy without a cause; a failed connect carries one
-                if (e.getCause() != null) {
+                // Hikari reports a pool that is merely busy without a cause, and an interrupted wait (shutdown)
+                // with an InterruptedException; a failed connect carries its cause
+                if (e.getCause() != null && !(e.getCause() instanceof InterruptedException)) {
                     java.time.Duration backoff = properties.getShards().getUnavailableBackoff();
                     if (unavailableUntil.put(billerId, java.time.Instant.now().plus(backoff)) == null) {
                         LOG.warn("Shard of biller {} is unreachable ({}); its work is deferred for {} at a time",

@@ -1,0 +1,135 @@
+package io.datapump;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.azure.messaging.servicebus.models.ServiceBusReceiveMode;
+import com.azure.messaging.servicebus.models.SubQueue;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
+import org.apache.camel.ResolveEndpointFailedException;
+import org.apache.camel.ServiceStatus;
+import org.apache.camel.component.azure.servicebus.CredentialType;
+import org.apache.camel.component.azure.servicebus.ServiceBusConfiguration;
+import org.apache.camel.component.azure.servicebus.ServiceBusEndpoint;
+import org.apache.camel.component.azure.servicebus.ServiceBusProducerOperationDefinition;
+import org.apache.camel.component.azure.servicebus.ServiceBusType;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.core.env.Environment;
+import org.springframework.test.context.ActiveProfiles;
+
+/**
+ * The azure profile's Camel context, started without a network: every route is created (so every endpoint URI is
+ * parsed and every option checked) but none is started. The endpoints' resolved options must be what the
+ * profile means: topics and subscriptions by name, concurrency as maxConcurrentCalls, no prefetch, lock renewal,
+ * workload identity on the namespace, scheduled messages for retries.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
+    "camel.main.auto-startup=false",
+    "SPRING_DATASOURCE_URL=jdbc:sqlserver://registry.invalid:1433;database=registry;encrypt=true;loginTimeout=1",
+    "DATAPUMP_SERVICEBUS_NAMESPACE=sb-datapump-test.servicebus.windows.net",
+    "datapump.item-consumer.concurrency.production.payment=24",
+    "datapump.biller-consumer.concurrency.demo=3"
+})
+@ActiveProfiles("azure")
+class AzureProfileTest {
+
+    static final String NAMESPACE = "sb-datapump-test.servicebus.windows.net";
+
+    @Autowired CamelContext camel;
+    @Autowired Environment environment;
+
+    @Test
+    void everyConsumerRouteIsCreatedOnServiceBusAndNoneIsStarted() {
+        // given / when: the context is up without any network
+
+        // then: one consumer per lane and role, each on its topic subscription, none running
+        Map<String, List<Object>> expected = Map.of(
+                "biller-consumer-production", List.of("data-pump-data-created", "biller-consumer", 2),
+                "biller-consumer-demo", List.of("data-pump-data-created-demo", "biller-consumer", 3),
+                "item-consumer-payment-production", List.of("data-pump-payment-created", "item-consumer", 24),
+                "item-consumer-paperless-registration-production",
+                List.of("data-pump-paperless-registration-created", "item-consumer", 4),
+                "item-consumer-payment-demo", List.of("data-pump-payment-created-demo", "item-consumer", 2),
+                "item-consumer-paperless-registration-demo",
+                List.of("data-pump-paperless-registration-created-demo", "item-consumer", 1));
+        expected.forEach((routeId, want) -> {
+            assertThat(camel.getRouteController().getRouteStatus(routeId)).as(routeId).isEqualTo(ServiceStatus.Stopped);
+            ServiceBusEndpoint endpoint = (ServiceBusEndpoint) camel.getRoute(routeId).getEndpoint();
+            ServiceBusConfiguration c = endpoint.getConfiguration();
+            assertThat(endpoint.getConfiguration().getTopicOrQueueName()).as(routeId).isEqualTo(want.get(0));
+            assertThat(c.getServiceBusType()).isEqualTo(ServiceBusType.topic);
+            assertThat(c.getSubscriptionName()).as(routeId).isEqualTo(want.get(1));
+            assertThat(c.getMaxConcurrentCalls()).as(routeId + " concurrency").isEqualTo(want.get(2));
+            assertThat(c.getPrefetchCount()).isZero();
+            assertThat(c.getMaxAutoLockRenewDuration()).isEqualTo(Duration.ofMinutes(5).toMillis());
+            assertThat(c.getServiceBusReceiveMode()).isEqualTo(ServiceBusReceiveMode.PEEK_LOCK);
+            assertIdentity(c);
+        });
+    }
+
+    @Test
+    void everyConfiguredEndpointResolvesToTheServiceBusEntityItNames() {
+        // given: every endpoint URI the azure profile configures
+        List<String> uris = new ArrayList<>();
+        for (String lane : List.of("production", "demo")) {
+            for (String role : List.of("biller-in", "biller-out", "payment-in", "payment-out", "payment-retry-out",
+                    "paperless-registration-in", "paperless-registration-out", "paperless-registration-retry-out",
+                    "dead-letter-in", "dead-letter-out", "parked-out", "broker-dead-letter-in[0]",
+                    "broker-dead-letter-in[1]", "broker-dead-letter-in[2]")) {
+                uris.add(environment.getRequiredProperty("datapump.endpoints." + lane + "." + role));
+            }
+        }
+
+        // when: Camel resolves each (an unknown or misspelt option would throw here)
+        for (String uri : uris) {
+            Endpoint resolved = camel.getEndpoint(uri);
+
+            // then
+            assertThat(resolved).as(uri).isInstanceOf(ServiceBusEndpoint.class);
+            ServiceBusEndpoint endpoint = (ServiceBusEndpoint) resolved;
+            ServiceBusConfiguration c = endpoint.getConfiguration();
+            assertIdentity(c);
+            String name = endpoint.getConfiguration().getTopicOrQueueName();
+            assertThat(name).startsWith("data-pump-");
+            if (uri.contains("retry-out")) {
+                assertThat(c.getProducerOperation()).isEqualTo(ServiceBusProducerOperationDefinition.scheduleMessages);
+            } else if (uri.contains("-out")) {
+                assertThat(c.getProducerOperation()).isEqualTo(ServiceBusProducerOperationDefinition.sendMessages);
+            }
+            if (name.contains("dead-letter") || name.contains("parked")) {
+                assertThat(c.getServiceBusType()).as(uri).isEqualTo(ServiceBusType.queue);
+            } else {
+                assertThat(c.getServiceBusType()).as(uri).isEqualTo(ServiceBusType.topic);
+            }
+            if (uri.contains("subQueue")) {
+                assertThat(c.getSubQueue()).isEqualTo(SubQueue.DEAD_LETTER_QUEUE);
+            }
+        }
+        assertThat(uris).hasSize(28);
+    }
+
+    @Test
+    void misspeltEndpointOptionIsRefused() {
+        // given: a consumer URI with a misspelt option, as a typo in application-azure.yaml would make it
+        String typo = environment.getRequiredProperty("datapump.endpoints.production.payment-in")
+                .replace("maxConcurrentCalls", "maxConcurentCalls");
+
+        // then: resolving it fails, so the route cannot be created and the context (and the build) fails
+        assertThatThrownBy(() -> camel.getEndpoint(typo)).isInstanceOf(ResolveEndpointFailedException.class)
+                .hasMessageContaining("maxConcurentCalls");
+    }
+
+    private static void assertIdentity(ServiceBusConfiguration c) {
+        assertThat(c.getCredentialType()).isEqualTo(CredentialType.AZURE_IDENTITY);
+        assertThat(c.getFullyQualifiedNamespace()).isEqualTo(NAMESPACE);
+    }
+}
