@@ -66,10 +66,13 @@ class GracefulShutdownTest {
         // when
         running.close();
 
-        // then: nothing is left Processing or Fetched; the abandoned attempts are on record
+        // then: nothing is left Processing or Fetched; the interrupted attempts are on record, either released by
+        // the shutdown hook (Abandoned) or, when Camel's forced stop closed the HTTP connection first, failed as a
+        // transient CIS error and scheduled for retry; both leave the row redeliverable
         Map<String, Long> states = pump.states("abandon");
         assertThat(states).doesNotContainKeys("Fetched", "Processing");
-        assertThat(pump.attemptErrorClasses("abandon")).contains("Abandoned");
+        assertThat(pump.attemptErrorClasses("abandon")).isNotEmpty().allSatisfy(errorClass ->
+                assertThat(errorClass).isIn("Abandoned", "CisUnreachable"));
 
         // and: after a restart every item is delivered; a repeated call carries the same idempotency key
         CIS.replyWith(call -> Reply.of(200));
