@@ -213,6 +213,10 @@ public class DataPumpProperties {
 
     public static class Publisher {
         @Min(1) @Max(256) private int scanThreads = 8;
+        @NotNull private Duration outstandingLease = Duration.ofMinutes(5);
+
+        public Duration getOutstandingLease() { return outstandingLease; }
+        public void setOutstandingLease(Duration outstandingLease) { this.outstandingLease = outstandingLease; }
 
         public int getScanThreads() { return scanThreads; }
         public void setScanThreads(int scanThreads) { this.scanThreads = scanThreads; }
@@ -220,9 +224,15 @@ public class DataPumpProperties {
 
     public static class BillerConsumer {
         @Min(1) @Max(10_000) private int claimBatchSize = 100;
+        @Min(1) private int maxInFlightPerBiller = 400;
+        @NotNull private Duration throttleDelay = Duration.ofMillis(250);
 
         public int getClaimBatchSize() { return claimBatchSize; }
         public void setClaimBatchSize(int claimBatchSize) { this.claimBatchSize = claimBatchSize; }
+        public int getMaxInFlightPerBiller() { return maxInFlightPerBiller; }
+        public void setMaxInFlightPerBiller(int maxInFlightPerBiller) { this.maxInFlightPerBiller = maxInFlightPerBiller; }
+        public Duration getThrottleDelay() { return throttleDelay; }
+        public void setThrottleDelay(Duration throttleDelay) { this.throttleDelay = throttleDelay; }
     }
 
     public static class Registry {

@@ -214,6 +214,6 @@ class DeliveryGuaranteesTest {
 
     private void publishBillerMessage(String billerId) throws Exception {
         producer.sendBody(billerTopic, json.writeValueAsString(
-                new BillerMessage(billerId, "production", BillerMessage.SCAN, Instant.now(), Instant.now().plusSeconds(3600))));
+                new BillerMessage(billerId, "production", BillerMessage.SCAN, Instant.now(), Instant.now().plusSeconds(3600), null)));
     }
 }

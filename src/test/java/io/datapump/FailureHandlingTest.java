@@ -275,7 +275,7 @@ class FailureHandlingTest {
         // given: a pending work item, and two bad biller messages for its biller
         long recordId = SourceRows.insert(probe.shard("plain"), ItemType.PAYMENT);
         String expired = json.writeValueAsString(new io.datapump.pump.BillerMessage("plain", "production", "scan",
-                Instant.now().minusSeconds(120), Instant.now().minusSeconds(60)));
+                Instant.now().minusSeconds(120), Instant.now().minusSeconds(60), null));
 
         // when
         producer.sendBodyAndHeader(billerTopic, "{\"billerId\": ", "poison-marker", "b-1");

@@ -32,9 +32,12 @@ public class Rerun {
     private final ProducerTemplate producer;
     private final Environment environment;
     private final ObjectMapper json;
+    private final io.datapump.shard.ShardDataSources shards;
 
     public Rerun(BillerRegistry registry, PendingWork pendingWork, KillDate killDate, Replays replays,
-                 ProducerTemplate producer, Environment environment, ObjectMapper json) {
+                 ProducerTemplate producer, Environment environment, ObjectMapper json,
+                 io.datapump.shard.ShardDataSources shards) {
+        this.shards = shards;
         this.registry = registry;
         this.pendingWork = pendingWork;
         this.killDate = killDate;
@@ -54,13 +57,17 @@ public class Rerun {
             throw ApiException.conflict("biller '" + billerId + "' is paused; resume it first");
         }
         String lane = biller.lane().id();
-        long pending = pendingWork.count(biller).count();
+        long pending = pendingWork.count(biller);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("billerId", billerId);
         result.put("pending", pending);
         if (pending > 0) {
+            // a rerun takes the biller's outstanding-message marker whatever it held: an operator asked for it now
+            String token = java.util.UUID.randomUUID().toString();
+            shards.forBiller(biller).jdbc().update(io.datapump.shard.SqlFiles.get("hold-outstanding"),
+                    Map.of("token", token));
             BillerMessage message = new BillerMessage(billerId, lane, BillerMessage.RERUN, Instant.now(),
-                    killDate.deadline(lane));
+                    killDate.deadline(lane), token);
             producer.sendBodyAndHeaders(environment.getRequiredProperty("datapump.endpoints." + lane + ".biller-out"),
                     json.writeValueAsString(message),
                     Map.of(DataPumpHeaders.BILLER_ID, billerId, DataPumpHeaders.LANE, lane));

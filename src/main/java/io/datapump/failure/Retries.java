@@ -39,10 +39,15 @@ public class Retries {
     private final ItemPublishing publishing;
     private final MeterRegistry meters;
     private final CisGuard cisGuard;
+    private final io.datapump.pump.BillerClaims claims;
+    private final io.datapump.registry.BillerRegistry registry;
     private final Clock clock = Clock.systemUTC();
 
     public Retries(FailurePolicy policy, ControlRecords controlRecords, DataPumpProperties properties,
-                   ItemPublishing publishing, MeterRegistry meters, CisGuard cisGuard) {
+                   ItemPublishing publishing, MeterRegistry meters, CisGuard cisGuard,
+                   io.datapump.pump.BillerClaims claims, io.datapump.registry.BillerRegistry registry) {
+        this.claims = claims;
+        this.registry = registry;
         this.policy = policy;
         this.controlRecords = controlRecords;
         this.properties = properties;
@@ -103,6 +108,9 @@ public class Retries {
     private void dropBillerMessage(Exchange exchange, Failure failure) {
         BillerMessage message = exchange.getProperty(DataPumpHeaders.BILLER_MESSAGE, BillerMessage.class);
         String billerId = message == null ? "unknown" : message.billerId();
+        if (message != null) {
+            registry.find(billerId).ifPresent(b -> claims.release(b, message.token()));
+        }
         meters.counter("datapump.biller.messages.dropped", "biller", billerId, "errorClass", failure.errorClass())
                 .increment();
         LOG.warn("Biller message for {} given up after transient failures ({}: {}); its rows stay pending and the "

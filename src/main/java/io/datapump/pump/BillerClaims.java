@@ -2,6 +2,7 @@ package io.datapump.pump;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -13,6 +14,7 @@ import io.datapump.shard.Shard;
 import io.datapump.shard.ShardDataSources;
 import io.datapump.shard.SqlFiles;
 
+import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,8 +22,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * The biller consumer's atomic claim. In one shard transaction it takes the shard's claim lock (so claims on one
- * shard never overlap), moves up to claim-batch-size rows to Fetched under a fresh claim token — control records in
- * state New first, then work items with no control record yet — and reads back exactly the rows that carry the token.
+ * shard never overlap), releases the biller's outstanding-message marker the consumed message held, and — unless
+ * the biller already has datapump.biller-consumer.max-in-flight-per-biller items claimed and unfinished — moves up
+ * to claim-batch-size rows to Fetched under a fresh claim token (control records in state New first, then work items
+ * with no control record yet) and reads back exactly the rows that carry the token. The in-flight cap is what keeps a
+ * biller with a million rows from filling the item topics ahead of everybody else.
  */
 @Component
 public class BillerClaims {
@@ -32,6 +37,8 @@ public class BillerClaims {
     private final ShardDataSources shards;
     private final String processorId;
     private final int batchSize;
+    private final int maxInFlight;
+    private final java.time.Duration throttleDelay;
     private final KillDate killDate;
     private final Clock clock = Clock.systemUTC();
 
@@ -41,6 +48,8 @@ public class BillerClaims {
         this.shards = shards;
         this.processorId = properties.resolvedProcessorId();
         this.batchSize = properties.getBillerConsumer().getClaimBatchSize();
+        this.maxInFlight = properties.getBillerConsumer().getMaxInFlightPerBiller();
+        this.throttleDelay = properties.getBillerConsumer().getThrottleDelay();
         this.killDate = killDate;
     }
 
@@ -53,48 +62,97 @@ public class BillerClaims {
         Biller biller = registry.require(message.billerId());
         if (!biller.active()) {
             LOG.info("Biller {} is {}; nothing claimed", biller.id(), biller.enabled() ? "paused" : "disabled");
+            release(biller, message.token());
             return ClaimedBatch.empty(biller.id(), routeLane);
         }
         if (!biller.lane().id().equals(routeLane)) {
             LOG.warn("Biller {} is registered in lane {} but its message came through lane {}; nothing claimed",
                     biller.id(), biller.lane().id(), routeLane);
+            release(biller, message.token());
             return ClaimedBatch.empty(biller.id(), routeLane);
         }
-        return claim(biller, batchSize);
+        return claim(biller, batchSize, message.token());
     }
 
-    /** Claims at most {@code limit} rows of one biller's shard. */
+    /** Claims at most {@code limit} rows of one biller's shard (fewer if the in-flight cap leaves less room). */
     public ClaimedBatch claim(Biller biller, int limit) {
+        return claim(biller, limit, null);
+    }
+
+    private ClaimedBatch claim(Biller biller, int limit, String markerToken) {
         Shard shard = shards.forBiller(biller);
         String token = UUID.randomUUID().toString();
-        Map<String, Object> params = Map.of("claimToken", token, "processorId", processorId, "limit", limit);
-        List<ClaimedRow> rows = shard.tx().execute(status -> {
-            shard.jdbc().update(SqlFiles.get("claim-lock"), params);
-            int claimed = shard.jdbc().update(SqlFiles.get("claim-new"), params);
-            if (claimed < limit) {
-                shard.jdbc().update(SqlFiles.get("claim-unseen"),
-                        Map.of("claimToken", token, "processorId", processorId, "limit", limit - claimed));
+        ClaimResult result = shard.tx().execute(status -> {
+            shard.jdbc().update(SqlFiles.get("claim-lock"), Map.of("claimToken", token));
+            if (markerToken != null) {
+                shard.jdbc().update(SqlFiles.get("release-outstanding"), Map.of("token", markerToken));
             }
-            return shard.jdbc().query(SqlFiles.get("claimed-items"), Map.of("claimToken", token),
+            Long inFlight = shard.jdbc().queryForObject(SqlFiles.get("count-in-flight"), Map.of(), Long.class);
+            int room = (int) Math.max(0, maxInFlight - (inFlight == null ? 0 : inFlight));
+            int allowed = Math.min(limit, room);
+            if (allowed == 0) {
+                return new ClaimResult(List.of(), 0, true);
+            }
+            Map<String, Object> params = Map.of("claimToken", token, "processorId", processorId, "limit", allowed);
+            int claimed = shard.jdbc().update(SqlFiles.get("claim-new"), params);
+            if (claimed < allowed) {
+                shard.jdbc().update(SqlFiles.get("claim-unseen"),
+                        Map.of("claimToken", token, "processorId", processorId, "limit", allowed - claimed));
+            }
+            List<ClaimedRow> rows = shard.jdbc().query(SqlFiles.get("claimed-items"), Map.of("claimToken", token),
                     (rs, n) -> new ClaimedRow(rs.getLong("DataPumpRecordId"), rs.getString("ItemType"),
                             rs.getLong("SourceId")));
+            return new ClaimResult(rows, allowed, allowed < limit);
         });
         Instant now = clock.instant();
         Instant deadline = killDate.deadline(biller.lane().id());
-        List<ItemMessage> items = rows.stream()
+        List<ItemMessage> items = result.rows().stream()
                 .map(r -> new ItemMessage(biller.id(), biller.lane().id(), r.itemType(), r.recordId(), r.sourceId(),
                         UUID.randomUUID().toString(), now, deadline, 0))
                 .toList();
-        LOG.debug("Biller {} claimed {} item(s) with token {}", biller.id(), items.size(), token);
-        return new ClaimedBatch(biller.id(), biller.lane().id(), token, items, items.size() >= limit);
+        boolean full = result.limit() > 0 && items.size() >= result.limit();
+        LOG.debug("Biller {} claimed {} item(s) with token {}{}", biller.id(), items.size(), token,
+                result.throttled() ? " (in-flight cap reached)" : "");
+        return new ClaimedBatch(biller.id(), biller.lane().id(), token, items, full && !result.throttled(),
+                result.throttled());
     }
 
-    /** The message that lets the rest of a full batch's backlog follow without waiting for the publisher. */
-    public BillerMessage continuation(@ExchangeProperty(DataPumpHeaders.CLAIM) ClaimedBatch batch) {
-        return new BillerMessage(batch.billerId(), batch.lane(), BillerMessage.CONTINUATION, clock.instant(),
-                killDate.deadline(batch.lane()));
+    /**
+     * The message that lets the rest of the biller's work follow without waiting for the publisher; it holds the
+     * biller's outstanding-message marker. After a throttled claim it is delivered only after the throttle delay.
+     */
+    public BillerMessage continuation(Exchange exchange, @ExchangeProperty(DataPumpHeaders.CLAIM) ClaimedBatch batch) {
+        String token = UUID.randomUUID().toString();
+        Biller biller = registry.require(batch.billerId());
+        shards.forBiller(biller).jdbc().update(SqlFiles.get("hold-outstanding"), Map.of("token", token));
+        Instant now = clock.instant();
+        if (batch.throttled()) {
+            Instant at = now.plus(throttleDelay);
+            exchange.getMessage().setHeader(ItemPublishing.ARTEMIS_SCHEDULED_DELIVERY, at.toEpochMilli());
+            exchange.getMessage().setHeader(ItemPublishing.SERVICE_BUS_SCHEDULED_ENQUEUE,
+                    java.time.OffsetDateTime.ofInstant(at, java.time.ZoneOffset.UTC));
+        }
+        return new BillerMessage(batch.billerId(), batch.lane(), BillerMessage.CONTINUATION, now,
+                killDate.deadline(batch.lane()), token);
+    }
+
+    /** Releases the marker a biller message held, where the message is not acted on. Best effort. */
+    public void release(Biller biller, String markerToken) {
+        if (markerToken == null) {
+            return;
+        }
+        try {
+            Map<String, Object> params = new HashMap<>();
+            params.put("token", markerToken);
+            shards.forBiller(biller).jdbc().update(SqlFiles.get("release-outstanding"), params);
+        } catch (RuntimeException e) {
+            LOG.debug("Marker of biller {} not released ({}); it expires with its lease", biller.id(), e.toString());
+        }
     }
 
     private record ClaimedRow(long recordId, String itemType, long sourceId) {
+    }
+
+    private record ClaimResult(List<ClaimedRow> rows, int limit, boolean throttled) {
     }
 }

@@ -3,11 +3,14 @@ package io.datapump.pump;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
+import io.datapump.DataPumpProperties;
 import io.datapump.registry.Biller;
 import io.datapump.registry.BillerRegistry;
+import io.datapump.shard.Shard;
 import io.datapump.shard.ShardDataSources;
 import io.datapump.shard.SqlFiles;
 
@@ -16,27 +19,42 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-/** The biller publisher's work: which billers to scan, how much each has pending, and the message to publish. */
+/**
+ * The biller publisher's work: which billers to scan, and for each whether to publish a biller message. A biller
+ * gets at most one outstanding biller message: while one is out (its marker in the shard is live) the biller is not
+ * even counted; otherwise its pending rows are counted and, if there are any, the marker is taken and a message
+ * holding it is published.
+ */
 @Component
 public class PendingWork {
 
     private static final Logger LOG = LoggerFactory.getLogger(PendingWork.class);
 
+    public static final String OUTSTANDING = "message outstanding";
+    public static final String NOTHING_PENDING = "nothing pending";
+    public static final String UNREACHABLE = "shard unreachable";
+
     private final BillerRegistry registry;
     private final ShardDataSources shards;
     private final MeterRegistry meters;
     private final KillDate killDate;
+    private final long leaseSeconds;
     private final Clock clock = Clock.systemUTC();
 
-    /** A biller and the number of its work items waiting to be pumped. */
-    public record Pending(Biller biller, long count) {
+    /**
+     * One biller's scan: its pending count (-1 when not counted), the message to publish (null if none) and why
+     * nothing is published.
+     */
+    public record Scan(Biller biller, long pending, BillerMessage message, String skipped) {
     }
 
-    public PendingWork(BillerRegistry registry, ShardDataSources shards, MeterRegistry meters, KillDate killDate) {
+    public PendingWork(BillerRegistry registry, ShardDataSources shards, MeterRegistry meters, KillDate killDate,
+                       DataPumpProperties properties) {
         this.registry = registry;
         this.shards = shards;
         this.meters = meters;
         this.killDate = killDate;
+        this.leaseSeconds = Math.max(1, properties.getPublisher().getOutstandingLease().toSeconds());
     }
 
     /** Enabled, unpaused billers, read fresh from the registry. */
@@ -45,25 +63,41 @@ public class PendingWork {
     }
 
     /** Rows of the biller's shard with no control record or a control record in state New. */
-    public Pending count(Biller biller) {
+    public long count(Biller biller) {
         Long count = shards.forBiller(biller).jdbc().queryForObject(SqlFiles.get("count-pending"), Map.of(), Long.class);
-        return new Pending(biller, count == null ? 0 : count);
+        return count == null ? 0 : count;
     }
 
-    /** The biller message for a biller with pending work. */
-    public BillerMessage message(Pending pending) {
-        String lane = pending.biller().lane().id();
-        return new BillerMessage(pending.biller().id(), lane, BillerMessage.SCAN, clock.instant(),
-                killDate.deadline(lane));
+    /** Scans one biller: a biller message to publish, or the reason there is none. */
+    public Scan scan(Biller biller) {
+        Shard shard = shards.forBiller(biller);
+        Map<String, Object> lease = Map.of("leaseSeconds", leaseSeconds);
+        Integer live = shard.jdbc().queryForObject(SqlFiles.get("outstanding-live"), lease, Integer.class);
+        if (live != null && live == 1) {
+            return new Scan(biller, -1, null, OUTSTANDING);
+        }
+        long pending = count(biller);
+        if (pending == 0) {
+            return new Scan(biller, 0, null, NOTHING_PENDING);
+        }
+        String token = UUID.randomUUID().toString();
+        if (shard.jdbc().update(SqlFiles.get("take-outstanding"), Map.of("token", token, "leaseSeconds", leaseSeconds))
+                == 0) {
+            return new Scan(biller, pending, null, OUTSTANDING);
+        }
+        String lane = biller.lane().id();
+        return new Scan(biller, pending, new BillerMessage(biller.id(), lane, BillerMessage.SCAN, clock.instant(),
+                killDate.deadline(lane), token), null);
     }
 
     /** A shard could not be scanned: logged and counted; the other billers carry on. */
-    public void scanFailed(Exchange exchange) {
+    public Scan scanFailed(Exchange exchange) {
         Biller biller = exchange.getMessage().getBody(Biller.class);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String billerId = biller == null ? "unknown" : biller.id();
         meters.counter("datapump.publisher.scan.failures", "biller", billerId).increment();
         LOG.warn("Skipping biller {} this cycle: its shard could not be scanned ({})", billerId,
                 cause == null ? "unknown error" : cause.toString());
+        return new Scan(biller, -1, null, UNREACHABLE);
     }
 }

@@ -37,6 +37,7 @@ class BillerClaimsConcurrencyTest {
     static final int BATCH = 37;
 
     ShardDataSources shards;
+    DataPumpProperties properties;
     BillerClaims claims;
     Biller biller;
     Shard shard;
@@ -46,8 +47,10 @@ class BillerClaimsConcurrencyTest {
         Path dir = TestBillers.freshDataDir();
         biller = new Biller("claims", "Claims", Lane.PRODUCTION, true, false,
                 "jdbc:h2:file:" + dir.resolve("claims") + LocalSetup.H2_OPTIONS, "http://unused");
-        DataPumpProperties properties = new DataPumpProperties();
+        properties = new DataPumpProperties();
         properties.setProcessorId("test");
+        // these tests are about claim safety, not the in-flight cap (which has its own test)
+        properties.getBillerConsumer().setMaxInFlightPerBiller(Integer.MAX_VALUE);
         shards = new ShardDataSources(properties);
         ShardMigrations.migrateSourceTables(shards.dataSource(biller));
         ShardMigrations.migratePumpTables(shards.dataSource(biller));
@@ -117,6 +120,35 @@ class BillerClaimsConcurrencyTest {
         }
         assertThat(shard.jdbc().queryForObject("SELECT COUNT(*) FROM DataPumpControl WHERE State <> 'Fetched'",
                 Map.of(), Long.class)).isZero();
+    }
+
+    @Test
+    void claimsStopAtTheBillersInFlightCapAndResumeAsItemsFinish() {
+        // given: 100 work items and a cap of 30 items in flight
+        properties.getBillerConsumer().setMaxInFlightPerBiller(30);
+        claims = new BillerClaims(null, shards, properties, new KillDate(properties));
+        for (int i = 0; i < 100; i++) {
+            SourceRows.insertWorkItem(shard, "Payment", i + 1L);
+        }
+
+        // when: batches of 25 are claimed and nothing finishes
+        ClaimedBatch first = claims.claim(biller, 25);
+        ClaimedBatch second = claims.claim(biller, 25);
+        ClaimedBatch third = claims.claim(biller, 25);
+
+        // then: the second stops at the cap and asks to come back later; the third claims nothing
+        assertThat(first.items()).hasSize(25);
+        assertThat(second.items()).hasSize(5);
+        assertThat(second.throttled()).isTrue();
+        assertThat(third.items()).isEmpty();
+        assertThat(third.throttled()).isTrue();
+        assertThat(third.needsContinuation()).isTrue();
+
+        // when: twenty of them are delivered
+        shard.jdbc().update("UPDATE DataPumpControl SET State = 'Processed' WHERE DataPumpRecordId <= 20", Map.of());
+
+        // then: there is room for twenty more
+        assertThat(claims.claim(biller, 25).items()).hasSize(20);
     }
 
     @Test
