@@ -36,6 +36,8 @@ public class DataPumpProperties {
     @Valid private final Sweeper sweeper = new Sweeper();
     @Valid private final Replay replay = new Replay();
     @Valid private final Archive archive = new Archive();
+    @Valid private final Runs runs = new Runs();
+    @Valid private final Metrics metrics = new Metrics();
 
     /** The configured processor id, or {@code <hostname>-<pid>} when blank. */
     public String resolvedProcessorId() {
@@ -66,6 +68,27 @@ public class DataPumpProperties {
     public Sweeper getSweeper() { return sweeper; }
     public Replay getReplay() { return replay; }
     public Archive getArchive() { return archive; }
+    public Runs getRuns() { return runs; }
+    public Metrics getMetrics() { return metrics; }
+
+    /** Run reports and the audit trail: how long they are kept. */
+    public static class Runs {
+        @NotNull private Duration retention = Duration.ofDays(14);
+        @NotNull private Duration auditRetention = Duration.ofDays(365);
+
+        public Duration getRetention() { return retention; }
+        public void setRetention(Duration retention) { this.retention = retention; }
+        public Duration getAuditRetention() { return auditRetention; }
+        public void setAuditRetention(Duration auditRetention) { this.auditRetention = auditRetention; }
+    }
+
+    /** The gauges read from the shards and the broker (backlog, oldest pending, shard up, dead-letter depth). */
+    public static class Metrics {
+        @NotNull private Duration interval = Duration.ofSeconds(30);
+
+        public Duration getInterval() { return interval; }
+        public void setInterval(Duration interval) { this.interval = interval; }
+    }
 
     /** Archival of old Processed and Failed control records and their attempts. */
     public static class Archive {
@@ -213,7 +236,7 @@ public class DataPumpProperties {
 
     public static class Publisher {
         @Min(1) @Max(256) private int scanThreads = 8;
-        @NotNull private Duration outstandingLease = Duration.ofMinutes(5);
+        @NotNull private Duration outstandingLease = Duration.ofSeconds(60);
 
         public Duration getOutstandingLease() { return outstandingLease; }
         public void setOutstandingLease(Duration outstandingLease) { this.outstandingLease = outstandingLease; }

@@ -27,11 +27,16 @@ public class AdminController {
     private final Replays replays;
     private final DeadLetterReplay deadLetterReplay;
     private final Rerun rerun;
+    private final BillerPause pause;
+    private final RunReports runReports;
     private final AdminAudit audit;
     private final ObjectMapper json;
 
     public AdminController(FailureGroups failureGroups, Replays replays, DeadLetterReplay deadLetterReplay,
-                           Rerun rerun, AdminAudit audit, ObjectMapper json) {
+                           Rerun rerun, BillerPause pause, RunReports runReports, AdminAudit audit,
+                           ObjectMapper json) {
+        this.pause = pause;
+        this.runReports = runReports;
         this.failureGroups = failureGroups;
         this.replays = replays;
         this.deadLetterReplay = deadLetterReplay;
@@ -107,6 +112,46 @@ public class AdminController {
             audit.record(actor, "rerun", billerId, "includeFailed=" + includeFailed, "refused: " + e.getMessage());
             throw e;
         }
+    }
+
+    /** Pauses a biller: the publisher skips it from its next cycle; items already in flight finish. */
+    @PostMapping("/billers/{id}/pause")
+    public Map<String, Object> pause(@PathVariable("id") String billerId, HttpServletRequest request) {
+        return pauseOrResume(billerId, true, request);
+    }
+
+    /** Resumes a paused biller: the next publisher cycle picks its pending work up. */
+    @PostMapping("/billers/{id}/resume")
+    public Map<String, Object> resume(@PathVariable("id") String billerId, HttpServletRequest request) {
+        return pauseOrResume(billerId, false, request);
+    }
+
+    private Map<String, Object> pauseOrResume(String billerId, boolean paused, HttpServletRequest request) {
+        String actor = AdminAudit.actor(request);
+        String action = paused ? "pause" : "resume";
+        try {
+            Map<String, Object> result = pause.setPaused(billerId, paused);
+            audit.record(actor, action, billerId, null, Boolean.TRUE.equals(result.get("changed")) ? "done" : "unchanged");
+            return result;
+        } catch (ApiException e) {
+            audit.record(actor, action, billerId, null, "refused: " + e.getMessage());
+            throw e;
+        }
+    }
+
+    /** Run reports, newest first: ?kind=publisher-cycle|biller-batch&billerId=&since=<ISO instant>&limit= */
+    @GetMapping("/runs")
+    public Map<String, Object> runs(@RequestParam(name = "kind", required = false) String kind,
+                                    @RequestParam(name = "billerId", required = false) String billerId,
+                                    @RequestParam(name = "since", required = false) String since,
+                                    @RequestParam(name = "limit", defaultValue = "100") int limit) {
+        java.time.Instant from;
+        try {
+            from = since == null || since.isBlank() ? null : java.time.Instant.parse(since);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ApiException.badRequest("since must be an ISO-8601 instant, e.g. 2026-11-22T10:00:00Z");
+        }
+        return Map.of("runs", runReports.recent(kind, billerId, from, Math.min(Math.max(limit, 1), 1000)));
     }
 
     @GetMapping("/audit")

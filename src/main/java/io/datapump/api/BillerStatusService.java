@@ -39,7 +39,7 @@ public class BillerStatusService {
         return registry.reload().stream().filter(b -> b.id().equals(billerId)).findFirst().map(this::status);
     }
 
-    BillerStatus status(Biller biller) {
+    public BillerStatus status(Biller biller) {
         try {
             Map<String, Long> counts = new LinkedHashMap<>();
             STATES.forEach(s -> counts.put(s.toLowerCase(Locale.ROOT), 0L));

@@ -12,6 +12,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 import io.datapump.DataPumpProperties;
 import io.datapump.pump.DataPumpHeaders;
@@ -76,10 +77,13 @@ public class CisGuard extends EventNotifierSupport {
         }
     }
 
+    private final MeterRegistry meters;
+
     public CisGuard(DataPumpProperties properties, FailureClassifier classifier, MeterRegistry meters,
                     CamelContext camel) {
         this.settings = properties.getCis();
         this.classifier = classifier;
+        this.meters = meters;
         DataPumpProperties.CircuitBreaker cb = settings.getCircuitBreaker();
         this.breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
@@ -139,6 +143,30 @@ public class CisGuard extends EventNotifierSupport {
         return breakers.circuitBreaker(billerId).getState();
     }
 
+    /** The CIS latency histogram: per biller and lane, by status class (2xx, 4xx, 5xx…, or error: no answer). */
+    private void recordLatency(Exchange exchange, long millis) {
+        ItemMessage item = exchange.getProperty(DataPumpHeaders.ITEM, ItemMessage.class);
+        if (item == null) {
+            return;
+        }
+        Timer.builder("datapump.cis.latency").description("CIS call duration by status class")
+                .tags("biller", item.billerId(), "lane", String.valueOf(item.lane()), "status", statusClass(exchange))
+                .publishPercentileHistogram()
+                .register(meters)
+                .record(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    static String statusClass(Exchange exchange) {
+        Throwable failure = exchange.getException();
+        Integer status = null;
+        if (failure == null) {
+            status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        } else if (failure instanceof org.apache.camel.http.base.HttpOperationFailedException http) {
+            status = http.getStatusCode();
+        }
+        return status == null ? "error" : (status / 100) + "xx";
+    }
+
     @Override
     public boolean isEnabled(CamelEvent event) {
         return event instanceof CamelEvent.ExchangeSentEvent;
@@ -151,6 +179,9 @@ public class CisGuard extends EventNotifierSupport {
         Exchange exchange = sent.getExchange();
         Permit permit = exchange.getProperty(PERMIT, Permit.class);
         String scheme = sent.getEndpoint().getEndpointUri();
+        if (scheme.startsWith("http:") || scheme.startsWith("https:")) {
+            recordLatency(exchange, sent.getTimeTaken());
+        }
         if (permit == null || !(scheme.startsWith("http:") || scheme.startsWith("https:"))
                 || !permit.callPermitted.compareAndSet(true, false)) {
             return;

@@ -32,10 +32,15 @@ public class DeadLetters {
     private final ControlRecords controlRecords;
     private final Environment environment;
     private final MeterRegistry meters;
+    private final io.datapump.pump.BillerClaims claims;
+    private final io.datapump.registry.BillerRegistry registry;
     private final Clock clock = Clock.systemUTC();
 
     public DeadLetters(FailurePolicy policy, ControlRecords controlRecords, Environment environment,
-                       MeterRegistry meters) {
+                       MeterRegistry meters, io.datapump.pump.BillerClaims claims,
+                       io.datapump.registry.BillerRegistry registry) {
+        this.claims = claims;
+        this.registry = registry;
         this.policy = policy;
         this.controlRecords = controlRecords;
         this.environment = environment;
@@ -78,6 +83,8 @@ public class DeadLetters {
             message.setHeader(DataPumpHeaders.ITEM_TYPE, item.itemType());
         } else if (billerMessage != null) {
             message.setHeader(DataPumpHeaders.BILLER_ID, billerMessage.billerId());
+            // the biller message will not be acted on: the publisher may publish the biller's work again
+            registry.find(billerMessage.billerId()).ifPresent(b -> claims.release(b, billerMessage.token()));
         }
         message.setHeader(DataPumpHeaders.LANE, lane);
         message.setHeader(DataPumpHeaders.FAILURE_CLASS, failure.errorClass());
@@ -97,6 +104,10 @@ public class DeadLetters {
         String what = item != null ? "item " + item.key()
                 : billerMessage != null ? "biller message for " + billerMessage.billerId() : "unreadable message";
         meters.counter("datapump.dead.letters", "lane", lane, "errorClass", failure.errorClass()).increment();
+        if (item != null) {
+            meters.counter("datapump.items.failed", "biller", item.billerId(), "lane", lane,
+                    "errorClass", failure.errorClass()).increment();
+        }
         if ("Expired".equals(failure.errorClass())) {
             meters.counter("datapump.items.expired", "lane", lane,
                     "biller", item != null ? item.billerId() : billerMessage != null ? billerMessage.billerId() : "unknown")

@@ -15,6 +15,8 @@ import io.datapump.shard.Shard;
 import io.datapump.shard.ShardDataSources;
 import io.datapump.shard.SqlFiles;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
@@ -36,7 +38,11 @@ public class ControlRecords {
     private final String processorId;
     private final Clock clock = Clock.systemUTC();
 
-    public ControlRecords(BillerRegistry registry, ShardDataSources shards, DataPumpProperties properties) {
+    private final MeterRegistry meters;
+
+    public ControlRecords(BillerRegistry registry, ShardDataSources shards, DataPumpProperties properties,
+                          MeterRegistry meters) {
+        this.meters = meters;
         this.registry = registry;
         this.shards = shards;
         this.processorId = properties.resolvedProcessorId();
@@ -93,6 +99,8 @@ public class ControlRecords {
             recordAttempt(shard, item.recordId(), "Succeeded", null, null, status, started, elapsed(started, now));
             return n;
         });
+        meters.counter("datapump.items.processed", "biller", item.billerId(), "lane", String.valueOf(item.lane()))
+                .increment();
         if (updated == 0) {
             // the CIS call succeeded, so this must not fail the exchange (a retry would call the CIS again)
             LOG.warn("Item {} of biller {} was delivered but its control record no longer held this attempt",

@@ -90,11 +90,30 @@ public class PendingWork {
                 killDate.deadline(lane), token), null);
     }
 
-    /** A shard could not be scanned: logged and counted; the other billers carry on. */
+    /** The exchange property the publisher route keeps a scan in while it publishes the scan's message. */
+    public static final String SCAN_PROPERTY = "DataPumpScan";
+
+    private void releaseMarker(Biller biller, String token) {
+        try {
+            shards.forBiller(biller).jdbc().update(SqlFiles.get("release-outstanding"), Map.of("token", token));
+        } catch (RuntimeException e) {
+            LOG.debug("Marker of biller {} not released ({}); it expires with its lease", biller.id(), e.toString());
+        }
+    }
+
+    /** A shard could not be scanned, or the message could not be published: logged and counted; the other
+     * billers carry on. */
     public Scan scanFailed(Exchange exchange) {
-        Biller biller = exchange.getMessage().getBody(Biller.class);
+        Biller biller = exchange.getMessage().getBody() instanceof Biller b ? b : null;
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String billerId = biller == null ? "unknown" : biller.id();
+        // the marker may have been taken for a message that was never published (broker down): give it back
+        Scan taken = exchange.getProperty(SCAN_PROPERTY, Scan.class);
+        if (taken != null && taken.message() != null) {
+            biller = taken.biller();
+            billerId = biller.id();
+            releaseMarker(biller, taken.message().token());
+        }
         meters.counter("datapump.publisher.scan.failures", "biller", billerId).increment();
         LOG.warn("Skipping biller {} this cycle: its shard could not be scanned ({})", billerId,
                 cause == null ? "unknown error" : cause.toString());

@@ -172,10 +172,12 @@ class SqlFilesTest {
                 case "recordIds" -> List.of(1L, 2L);
                 case "ids" -> List.of("a", "b");
                 case "limit", "leaseSeconds", "durationMs", "rate", "selected", "replayed", "skipped", "httpStatus",
-                     "recordId", "sourceId", "afterId", "customerId", "accountId" -> 1L;
+                     "recordId", "sourceId", "afterId", "customerId", "accountId", "chunk", "billersScanned",
+                     "billersPublished", "billersSkipped", "itemsClaimed", "itemsQueued", "itemsFailed" -> 1L;
                 case "seenAt", "startedAt", "createdAt", "paidAt", "registeredAt", "cutoff", "failedFrom",
-                     "failedTo" -> Timestamp.from(Instant.now());
-                case "enabled", "paused", "enrolled" -> true;
+                     "failedTo", "since", "before" -> Timestamp.from(Instant.now());
+                case "enabled", "paused", "enrolled", "continued" -> true;
+                case "kind" -> "biller-batch";
                 case "lane" -> "production";
                 case "state" -> "Processed";
                 case "status" -> "Running";

@@ -26,7 +26,18 @@ public final class TestBillers {
 
     /** Adds a biller whose CIS is the stub. */
     public TestBillers biller(String id, boolean demo, boolean enabled, int payments, int paperless, CisStub cis) {
+        return biller(id, demo, enabled, false, payments, paperless, cis);
+    }
+
+    /** Adds a biller whose CIS is the stub, paused by an operator from the start. */
+    public TestBillers pausedBiller(String id, int payments, int paperless, CisStub cis) {
+        return biller(id, false, true, true, payments, paperless, cis);
+    }
+
+    private TestBillers biller(String id, boolean demo, boolean enabled, boolean paused, int payments, int paperless,
+                               CisStub cis) {
         String p = "datapump.local.billers[" + index++ + "].";
+        registry.add(p + "paused", () -> paused);
         registry.add(p + "id", () -> id);
         registry.add(p + "name", () -> "Test biller " + id);
         registry.add(p + "demo", () -> demo);
