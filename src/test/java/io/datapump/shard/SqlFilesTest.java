@@ -177,6 +177,7 @@ class SqlFilesTest {
                      "failedTo" -> Timestamp.from(Instant.now());
                 case "enabled", "paused", "enrolled" -> true;
                 case "lane" -> "production";
+                case "mode" -> "adapter";
                 case "state" -> "Processed";
                 case "status" -> "Running";
                 case "outcome" -> "Failed";
