@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.datapump.pump.DataPumpHeaders;
 import io.datapump.pump.ItemMessage;
+import io.datapump.pump.ItemType;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.ConsumerTemplate;
@@ -119,6 +120,13 @@ public class DeadLetterReplay {
     private enum Result { REPLAYED, SKIPPED, PARKED }
 
     private Result handle(String lane, Exchange message) {
+        ItemMessage direct = directNotAdmitted(message);
+        if (direct != null) {
+            // a source's message the pump refused before giving it a record id (e.g. its biller was not yet in
+            // direct mode): published again as it was; its sourceItemId keeps it from being delivered twice
+            producer.send(uri(lane, ItemType.fromCode(direct.itemType()).orElseThrow().key() + "-out"), message);
+            return Result.REPLAYED;
+        }
         ItemMessage item = item(message);
         if (item != null) {
             return replays.replayRecord(item.billerId(), item.recordId()) == Replays.Outcome.REPLAYED
@@ -133,12 +141,31 @@ public class DeadLetterReplay {
         return Result.PARKED;
     }
 
+    /** A directly published item that was dead-lettered before it got a record id (null for anything else). */
+    private ItemMessage directNotAdmitted(Exchange message) {
+        Object recordId = message.getMessage().getHeader(DataPumpHeaders.RECORD_ID);
+        if (recordId != null && !"0".equals(recordId.toString())) {
+            return null;
+        }
+        try {
+            ItemMessage parsed = json.readValue(message.getMessage().getBody(String.class), ItemMessage.class);
+            return parsed.directFromSource() && parsed.billerId() != null
+                    && ItemType.fromCode(parsed.itemType()).isPresent() ? parsed : null;
+        } catch (Exception notAnItem) {
+            return null;
+        }
+    }
+
     private ItemMessage item(Exchange message) {
         Object billerId = message.getMessage().getHeader(DataPumpHeaders.BILLER_ID);
         Object recordId = message.getMessage().getHeader(DataPumpHeaders.RECORD_ID);
         if (billerId != null && recordId != null) {
             try {
-                return json.readValue(message.getMessage().getBody(String.class), ItemMessage.class);
+                ItemMessage parsed = json.readValue(message.getMessage().getBody(String.class), ItemMessage.class);
+                // a direct item's original message has no record id; the dead-letter header has the pump's
+                return parsed.recordId() == 0 ? new ItemMessage(parsed.billerId(), parsed.lane(), parsed.itemType(),
+                        Long.parseLong(recordId.toString()), parsed.sourceId(), parsed.correlationId(),
+                        parsed.enqueuedAt(), parsed.deadline(), parsed.retry(), parsed.sourceItemId()) : parsed;
             } catch (Exception unreadable) {
                 return new ItemMessage(billerId.toString(), null, null, Long.parseLong(recordId.toString()), 0, null,
                         null, null, 0);

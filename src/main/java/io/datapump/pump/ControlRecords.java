@@ -19,6 +19,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -69,14 +70,29 @@ public class ControlRecords {
     }
 
     /**
-     * Claims an item for delivery: Fetched or Queued -> Processing under a fresh attempt token.
+     * Claims an item for delivery: Fetched or Queued -> Processing under a fresh attempt token; for an item a source
+     * published directly that has no control row yet, the row is created as Processing.
      *
      * @return false when the row is in any other state (already processing, processed, failed): a duplicate
      */
     public boolean startProcessing(ItemMessage item, String attemptToken) {
+        Shard shard = shard(item.billerId());
+        if (item.sourceItemId() != null) {
+            // a directly published item may have no control row yet: create it as Processing (one insert wins)
+            try {
+                if (shard.jdbc().update(SqlFiles.get("start-direct-processing"), Map.of(
+                        "sourceItemId", item.sourceItemId(), "attemptToken", attemptToken,
+                        "processorId", processorId)) == 1) {
+                    return true;
+                }
+            } catch (DuplicateKeyException concurrentDuplicate) {
+                // another consumer created the row for the same item at the same moment and holds it
+                return false;
+            }
+        }
         Map<String, Object> params = Map.of("recordId", item.recordId(), "attemptToken", attemptToken,
                 "processorId", processorId);
-        return shard(item.billerId()).jdbc().update(SqlFiles.get("start-processing"), params) == 1;
+        return shard.jdbc().update(SqlFiles.get("start-processing"), params) == 1;
     }
 
     /** The CIS accepted the item: Processing -> Processed, with a Succeeded attempt in the history. */
