@@ -229,18 +229,19 @@ class DirectPublishingTest {
         corpus.put("wrong mode", direct("bad-7", "adapter-only", 42));
         corpus.put("unparseable", "{\"sourceItemId\":\"bad-8\",\"billerId\":");
         DeadLetterQueue dlq = new DeadLetterQueue(jms, deadLetterQueue);
+        String run = java.util.UUID.randomUUID().toString();
 
         // when: they are published, then a good item
         for (Map.Entry<String, String> bad : corpus.entrySet()) {
-            producer.sendBodyAndHeaders(paymentTopic, bad.getValue(), Map.of("corpus", bad.getKey()));
+            producer.sendBodyAndHeaders(paymentTopic, bad.getValue(), Map.of("corpus", bad.getKey(), "run", run));
         }
         source.publish(good);
 
         // then: each waits on the dead-letter queue, unchanged, with its class and a reason that says what is wrong
         await().atMost(Duration.ofSeconds(20)).until(() -> dlq.letters().stream()
-                .filter(l -> l.header("corpus") != null).count() == corpus.size());
+                .filter(l -> run.equals(l.header("run"))).count() == corpus.size());
         Map<String, DeadLetterQueue.Letter> letters = new LinkedHashMap<>();
-        dlq.letters().stream().filter(l -> l.header("corpus") != null)
+        dlq.letters().stream().filter(l -> run.equals(l.header("run")))
                 .forEach(l -> letters.put((String) l.header("corpus"), l));
         assertReason(letters.get("missing sourceId"), "SchemaViolation", "sourceId");
         assertReason(letters.get("wrong type"), "SchemaViolation", "/sourceId: string found, integer expected");
@@ -259,29 +260,36 @@ class DirectPublishingTest {
     }
 
     @Test
-    void directItemTheCisRejectedIsFailedDeadLetteredAndReplayedUnderTheSameKey() {
-        // given: a CIS that rejects the biller's items
+    void directItemsTheCisRejectedAreFailedDeadLetteredAndReplayedUnderTheSameKey() {
+        // given: a CIS that rejects the biller's items, and two items it rejected
         REJECTING.add("direct-rejected");
-        DirectItem item = source.publishNew("direct-rejected", Lane.PRODUCTION, ItemType.PAYMENT);
+        DirectItem fromTable = source.publishNew("direct-rejected", Lane.PRODUCTION, ItemType.PAYMENT);
+        DirectItem fromQueue = source.publishNew("direct-rejected", Lane.PRODUCTION, ItemType.PAPERLESS_REGISTRATION);
         DeadLetterQueue dlq = new DeadLetterQueue(jms, deadLetterQueue);
-        await().atMost(Duration.ofSeconds(20)).until(() -> source.recordId(item) != null
-                && "Failed".equals(probe.state("direct-rejected", source.recordId(item))));
-        long recordId = source.recordId(item);
-        assertThat(probe.control("direct-rejected", recordId).get("LastErrorClass")).isEqualTo("CisRejected");
-        await().atMost(Duration.ofSeconds(10)).until(() -> dlq.forItem("direct-rejected", recordId).size() == 1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> probe.inState("direct-rejected", "Failed") == 2);
+        long tableId = source.recordId(fromTable);
+        long queueId = source.recordId(fromQueue);
+        assertThat(probe.control("direct-rejected", tableId).get("LastErrorClass")).isEqualTo("CisRejected");
+        await().atMost(Duration.ofSeconds(10)).until(() -> dlq.forItem("direct-rejected", tableId).size() == 1
+                && dlq.forItem("direct-rejected", queueId).size() == 1);
 
-        // when: the CIS is fixed and the operator replays the item by its record id
+        // when: the CIS is fixed and the operator replays one by its record id, then the dead-letter queue
         REJECTING.remove("direct-rejected");
         ResponseEntity<JsonNode> accepted = http.postForEntity("/api/replay",
-                Map.of("billerId", "direct-rejected", "recordIds", List.of(recordId)), JsonNode.class);
+                Map.of("billerId", "direct-rejected", "recordIds", List.of(tableId)), JsonNode.class);
+        await().atMost(Duration.ofSeconds(20)).until(() -> "Processed".equals(probe.state("direct-rejected", tableId)));
+        http.postForObject("/api/replay/dead-letters?lane=production", null, JsonNode.class);
 
-        // then: it is delivered, under the same Idempotency-Key, with both attempts in its history
+        // then: each is delivered once more, under its own unchanged Idempotency-Key, both attempts in its history
         assertThat(accepted.getStatusCode().value()).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(20)).until(() -> "Processed".equals(probe.state("direct-rejected", recordId)));
-        assertThat(CIS.callsWithKey("datapump-direct-rejected-" + recordId)).extracting(CisStub.Call::status)
-                .containsExactly(400, 200);
-        assertThat(probe.attempts("direct-rejected", recordId)).extracting(a -> a.get("Outcome"))
-                .containsExactly("Failed", "Succeeded");
+        await().atMost(Duration.ofSeconds(20)).until(() -> "Processed".equals(probe.state("direct-rejected", queueId)));
+        for (long id : List.of(tableId, queueId)) {
+            assertThat(CIS.callsWithKey("datapump-direct-rejected-" + id)).extracting(CisStub.Call::status)
+                    .containsExactly(400, 200);
+            assertThat(probe.attempts("direct-rejected", id)).extracting(a -> a.get("Outcome"))
+                    .containsExactly("Failed", "Succeeded");
+        }
+        assertThat(dlq.forItem("direct-rejected", queueId)).isEmpty();
     }
 
     @Test

@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import io.datapump.registry.BillerRegistry;
 import io.datapump.shard.Shard;
 import io.datapump.shard.ShardDataSources;
@@ -34,9 +36,11 @@ public class DirectItems {
     private final BillerRegistry registry;
     private final ShardDataSources shards;
     private final KillDate killDate;
+    private final MeterRegistry meters;
     private final Clock clock = Clock.systemUTC();
 
-    public DirectItems(BillerRegistry registry, ShardDataSources shards, KillDate killDate) {
+    public DirectItems(BillerRegistry registry, ShardDataSources shards, KillDate killDate, MeterRegistry meters) {
+        this.meters = meters;
         this.registry = registry;
         this.shards = shards;
         this.killDate = killDate;
@@ -55,7 +59,10 @@ public class DirectItems {
         params.put("sourceId", item.sourceId());
         params.put("correlationId", item.correlationId());
         try {
-            shard.jdbc().update(SqlFiles.get("direct-item-register"), params);
+            if (shard.jdbc().update(SqlFiles.get("direct-item-register"), params) == 1) {
+                meters.counter("datapump.direct.items.admitted", "biller", item.billerId(), "lane", item.lane())
+                        .increment();
+            }
         } catch (DuplicateKeyException concurrentDuplicate) {
             // the same item registered by another consumer at the same moment: use its record id
         }
