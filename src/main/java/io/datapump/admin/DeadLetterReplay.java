@@ -8,6 +8,8 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.datapump.pump.DataPumpHeaders;
+import io.datapump.pump.DirectItemSchemas;
+import io.datapump.pump.ItemGuard;
 import io.datapump.pump.ItemMessage;
 import io.datapump.pump.ItemType;
 
@@ -27,7 +29,8 @@ import org.springframework.stereotype.Service;
  * a control-table replay (its row Failed -> Queued, a fresh message published), so an item replayed both ways is
  * delivered once. Messages whose row is no longer Failed (already replayed, or delivered since) are dropped and
  * counted; dead-lettered biller messages are dropped (the publisher re-drives their biller); messages that name no
- * item are moved to the lane's parked queue for a person to read.
+ * item are moved to the lane's parked queue for a person to read. A message a source published directly that was
+ * refused before admission is published again as it was when it would be accepted now, and parked otherwise.
  */
 @Service
 public class DeadLetterReplay {
@@ -41,9 +44,14 @@ public class DeadLetterReplay {
     private final ProducerTemplate producer;
     private final Environment environment;
     private final ObjectMapper json;
+    private final DirectItemSchemas schemas;
+    private final ItemGuard itemGuard;
 
     public DeadLetterReplay(Replays replays, CamelContext camel, ConsumerTemplate consumer, ProducerTemplate producer,
-                            Environment environment, ObjectMapper json) {
+                            Environment environment, ObjectMapper json, DirectItemSchemas schemas,
+                            ItemGuard itemGuard) {
+        this.schemas = schemas;
+        this.itemGuard = itemGuard;
         this.replays = replays;
         this.camel = camel;
         this.consumer = consumer;
@@ -89,6 +97,8 @@ public class DeadLetterReplay {
         int replayed = 0;
         int skipped = 0;
         int parked = 0;
+        int requeued = 0;
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (String in : sources) {
             while (received < limit) {
                 Exchange message = consumer.receive(in, RECEIVE_TIMEOUT_MS);
@@ -96,6 +106,18 @@ public class DeadLetterReplay {
                     break;
                 }
                 received++;
+                String key = itemKey(message);
+                if (key != null && !seen.add(key)) {
+                    // this drain replayed the item already and it failed again: put it back and stop here, rather
+                    // than replaying it again and again until the limit
+                    try {
+                        producer.send(uri(lane, "dead-letter-out"), message);
+                        requeued++;
+                    } finally {
+                        consumer.doneUoW(message);
+                    }
+                    break;
+                }
                 try {
                     switch (handle(lane, message)) {
                         case REPLAYED -> replayed++;
@@ -113,6 +135,7 @@ public class DeadLetterReplay {
         result.put("replayed", replayed);
         result.put("skipped", skipped);
         result.put("parked", parked);
+        result.put("requeued", requeued);
         LOG.info("Dead-letter replay, lane {}: {}", lane, result);
         return result;
     }
@@ -123,8 +146,21 @@ public class DeadLetterReplay {
         ItemMessage direct = directNotAdmitted(message);
         if (direct != null) {
             // a source's message the pump refused before giving it a record id (e.g. its biller was not yet in
-            // direct mode): published again as it was; its sourceItemId keeps it from being delivered twice
-            producer.send(uri(lane, ItemType.fromCode(direct.itemType()).orElseThrow().key() + "-out"), message);
+            // direct mode): published again as it was if it would be accepted now (its sourceItemId keeps it from
+            // being delivered twice); otherwise parked, so it does not come straight back to this queue
+            // back to the topic it was refused on (the route that dead-lettered it says), checked as that route would
+            String routeItem = routeItemKey(message);
+            ItemType type = routeItem != null ? ItemType.fromKey(routeItem).orElseThrow()
+                    : ItemType.fromCode(direct.itemType()).orElseThrow();
+            String refusal = directRefusal(message, direct, type, lane);
+            if (refusal != null) {
+                LOG.info("Dead-letter replay: direct item {} of biller {} is still refused ({}); parked",
+                        direct.sourceItemId(), direct.billerId(), refusal);
+                message.getMessage().setHeader(DataPumpHeaders.FAILURE_MESSAGE, refusal);
+                producer.send(uri(lane, "parked-out"), message);
+                return Result.PARKED;
+            }
+            producer.send(uri(lane, type.key() + "-out"), message);
             return Result.REPLAYED;
         }
         ItemMessage item = item(message);
@@ -139,6 +175,42 @@ public class DeadLetterReplay {
         }
         producer.send(uri(lane, "parked-out"), message);
         return Result.PARKED;
+    }
+
+    /** Which item a dead-lettered message is about (biller and record, or biller and source item id), or null. */
+    private String itemKey(Exchange message) {
+        Object billerId = message.getMessage().getHeader(DataPumpHeaders.BILLER_ID);
+        Object recordId = message.getMessage().getHeader(DataPumpHeaders.RECORD_ID);
+        if (billerId != null && recordId != null && !"0".equals(recordId.toString())) {
+            return billerId + ":" + recordId;
+        }
+        ItemMessage direct = directNotAdmitted(message);
+        return direct == null ? null : direct.billerId() + ":source:" + direct.sourceItemId();
+    }
+
+    /** The item key (payment, paperless-registration) of the route that dead-lettered the message, if it says. */
+    private static String routeItemKey(Exchange message) {
+        Object route = message.getMessage().getHeader(DataPumpHeaders.FAILURE_ROUTE);
+        if (route == null) {
+            return null;
+        }
+        for (ItemType type : ItemType.values()) {
+            if (route.toString().startsWith("item-consumer-" + type.key() + "-")) {
+                return type.key();
+            }
+        }
+        return null;
+    }
+
+    /** Why the item consumer would refuse the direct item again now, or null if it would accept it. */
+    private String directRefusal(Exchange message, ItemMessage direct, ItemType type, String lane) {
+        try {
+            schemas.check(message.getMessage().getBody(String.class), type.key());
+            itemGuard.check(direct, lane, type.code());
+            return null;
+        } catch (Exception stillRefused) {
+            return stillRefused.getMessage();
+        }
     }
 
     /** A directly published item that was dead-lettered before it got a record id (null for anything else). */
