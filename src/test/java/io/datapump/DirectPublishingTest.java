@@ -76,6 +76,7 @@ class DirectPublishingTest {
                 .biller("direct-off", false, false, 0, 0, CIS).direct()
                 .biller("direct-rejected", false, true, 0, 0, CIS).direct()
                 .biller("direct-unpolled", false, true, 0, 0, CIS).direct()
+                .biller("direct-expired", false, true, 0, 0, CIS).direct()
                 .biller("late-switch", true, true, 0, 0, CIS);
     }
 
@@ -297,6 +298,33 @@ class DirectPublishingTest {
         assertThat(dlq.forItem("direct-rejected", queueId)).isEmpty();
         // and: whatever else was on the queue (other tests' corpus) was replayed or parked once, not in a loop
         assertThat(drained.get("received").asInt()).isLessThan(30);
+    }
+
+    @Test
+    void directItemPastItsKillDateIsFailedInTheTableAndReplayable() throws Exception {
+        // given: a source that publishes an item whose deadline has passed
+        DirectItem item = source.newItem("direct-expired", Lane.PRODUCTION, ItemType.PAYMENT);
+        com.fasterxml.jackson.databind.node.ObjectNode body =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(publisher.body(item));
+        body.put("deadline", java.time.Instant.now().minusSeconds(60).toString());
+
+        // when
+        producer.sendBodyAndHeaders(publisher.endpoint(item), json.writeValueAsString(body), publisher.headers(item));
+
+        // then: not delivered, but Failed as Expired in the control table (no delivery attempt had created the row)
+        await().atMost(Duration.ofSeconds(20)).until(() -> source.recordId(item) != null
+                && "Failed".equals(probe.state("direct-expired", source.recordId(item))));
+        long recordId = source.recordId(item);
+        assertThat(probe.control("direct-expired", recordId).get("LastErrorClass")).isEqualTo("Expired");
+        assertThat(CIS.acceptedFor("direct-expired")).isEmpty();
+
+        // when: the operator replays it (a replay sets a new kill date)
+        http.postForEntity("/api/replay", Map.of("billerId", "direct-expired", "recordIds", List.of(recordId)),
+                JsonNode.class);
+
+        // then: delivered once
+        await().atMost(Duration.ofSeconds(20)).until(() -> "Processed".equals(probe.state("direct-expired", recordId)));
+        assertThat(CIS.acceptedPerKey().get("datapump-direct-expired-" + recordId)).isEqualTo(1L);
     }
 
     @Test

@@ -164,6 +164,13 @@ public class ControlRecords {
         return shard.tx().execute(tx -> {
             Map<String, Object> params = failureParams(item, attemptToken, failure.errorClass(), failure.message());
             int n = shard.jdbc().update(SqlFiles.get(attemptToken != null ? "fail-processing" : "fail-unclaimed"), params);
+            if (n == 0 && attemptToken == null && item.sourceItemId() != null && item.recordId() > 0) {
+                // a direct item that never got as far as its control row: create it Failed, so it can be replayed
+                Map<String, Object> direct = new HashMap<>(params);
+                direct.put("sourceItemId", item.sourceItemId());
+                direct.put("processorId", processorId);
+                n = shard.jdbc().update(SqlFiles.get("fail-direct-unclaimed"), direct);
+            }
             if (n == 1) {
                 recordAttempt(shard, item.recordId(), "Failed", failure.errorClass(), failure.message(),
                         failure.httpStatus(), started == null ? now : started, elapsed(started, now));
