@@ -97,8 +97,6 @@ public class DeadLetterReplay {
         int replayed = 0;
         int skipped = 0;
         int parked = 0;
-        int requeued = 0;
-        java.util.Set<String> seen = new java.util.HashSet<>();
         for (String in : sources) {
             while (received < limit) {
                 Exchange message = consumer.receive(in, RECEIVE_TIMEOUT_MS);
@@ -106,18 +104,6 @@ public class DeadLetterReplay {
                     break;
                 }
                 received++;
-                String key = itemKey(message);
-                if (key != null && !seen.add(key)) {
-                    // this drain replayed the item already and it failed again: put it back and stop here, rather
-                    // than replaying it again and again until the limit
-                    try {
-                        producer.send(uri(lane, "dead-letter-out"), message);
-                        requeued++;
-                    } finally {
-                        consumer.doneUoW(message);
-                    }
-                    break;
-                }
                 try {
                     switch (handle(lane, message)) {
                         case REPLAYED -> replayed++;
@@ -135,7 +121,6 @@ public class DeadLetterReplay {
         result.put("replayed", replayed);
         result.put("skipped", skipped);
         result.put("parked", parked);
-        result.put("requeued", requeued);
         LOG.info("Dead-letter replay, lane {}: {}", lane, result);
         return result;
     }
@@ -146,9 +131,9 @@ public class DeadLetterReplay {
         ItemMessage direct = directNotAdmitted(message);
         if (direct != null) {
             // a source's message the pump refused before giving it a record id (e.g. its biller was not yet in
-            // direct mode): published again as it was if it would be accepted now (its sourceItemId keeps it from
-            // being delivered twice); otherwise parked, so it does not come straight back to this queue
-            // back to the topic it was refused on (the route that dead-lettered it says), checked as that route would
+            // direct mode): checked as the route that refused it would check it, then published again as it was to
+            // that route's topic if it would be accepted now (its sourceItemId keeps it from being delivered twice);
+            // otherwise parked with the reason, so it does not come straight back to this queue
             String routeItem = routeItemKey(message);
             ItemType type = routeItem != null ? ItemType.fromKey(routeItem).orElseThrow()
                     : ItemType.fromCode(direct.itemType()).orElseThrow();
@@ -175,17 +160,6 @@ public class DeadLetterReplay {
         }
         producer.send(uri(lane, "parked-out"), message);
         return Result.PARKED;
-    }
-
-    /** Which item a dead-lettered message is about (biller and record, or biller and source item id), or null. */
-    private String itemKey(Exchange message) {
-        Object billerId = message.getMessage().getHeader(DataPumpHeaders.BILLER_ID);
-        Object recordId = message.getMessage().getHeader(DataPumpHeaders.RECORD_ID);
-        if (billerId != null && recordId != null && !"0".equals(recordId.toString())) {
-            return billerId + ":" + recordId;
-        }
-        ItemMessage direct = directNotAdmitted(message);
-        return direct == null ? null : direct.billerId() + ":source:" + direct.sourceItemId();
     }
 
     /** The item key (payment, paperless-registration) of the route that dead-lettered the message, if it says. */
