@@ -1,7 +1,10 @@
 -- Failed items among the record ids an operator named.
-SELECT c.DataPumpRecordId, c.ItemType, c.LastErrorClass, c.StateChangedAt, r.SourceId
+-- Adapter items take their source id from DataPumpRecord, directly published ones from DataPumpDirectItem.
+SELECT c.DataPumpRecordId, c.ItemType, c.LastErrorClass, c.StateChangedAt, COALESCE(r.SourceId, d.SourceId) AS SourceId
   FROM DataPumpControl c
-  JOIN DataPumpRecord r ON r.DataPumpRecordId = c.DataPumpRecordId
- WHERE c.State = 'Failed'
+  LEFT JOIN DataPumpRecord r ON r.DataPumpRecordId = c.DataPumpRecordId
+  LEFT JOIN DataPumpDirectItem d ON d.DataPumpRecordId = c.DataPumpRecordId
+ WHERE (r.DataPumpRecordId IS NOT NULL OR d.DataPumpRecordId IS NOT NULL)
+   AND c.State = 'Failed'
    AND c.DataPumpRecordId IN (:#recordIds)
  ORDER BY c.DataPumpRecordId

@@ -1,4 +1,4 @@
 -- The whole biller registry.
-SELECT BillerId, Name, Lane, DataPumpV2Enabled, Paused, ShardJdbcUrl, CisBaseUrl
+SELECT BillerId, Name, Lane, DataPumpV2Enabled, Paused, ShardJdbcUrl, CisBaseUrl, Mode
   FROM Biller
  ORDER BY BillerId

@@ -8,7 +8,10 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.datapump.pump.DataPumpHeaders;
+import io.datapump.pump.DirectItemSchemas;
+import io.datapump.pump.ItemGuard;
 import io.datapump.pump.ItemMessage;
+import io.datapump.pump.ItemType;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.ConsumerTemplate;
@@ -26,7 +29,8 @@ import org.springframework.stereotype.Service;
  * a control-table replay (its row Failed -> Queued, a fresh message published), so an item replayed both ways is
  * delivered once. Messages whose row is no longer Failed (already replayed, or delivered since) are dropped and
  * counted; dead-lettered biller messages are dropped (the publisher re-drives their biller); messages that name no
- * item are moved to the lane's parked queue for a person to read.
+ * item are moved to the lane's parked queue for a person to read. A message a source published directly that was
+ * refused before admission is published again as it was when it would be accepted now, and parked otherwise.
  */
 @Service
 public class DeadLetterReplay {
@@ -40,9 +44,14 @@ public class DeadLetterReplay {
     private final ProducerTemplate producer;
     private final Environment environment;
     private final ObjectMapper json;
+    private final DirectItemSchemas schemas;
+    private final ItemGuard itemGuard;
 
     public DeadLetterReplay(Replays replays, CamelContext camel, ConsumerTemplate consumer, ProducerTemplate producer,
-                            Environment environment, ObjectMapper json) {
+                            Environment environment, ObjectMapper json, DirectItemSchemas schemas,
+                            ItemGuard itemGuard) {
+        this.schemas = schemas;
+        this.itemGuard = itemGuard;
         this.replays = replays;
         this.camel = camel;
         this.consumer = consumer;
@@ -119,6 +128,26 @@ public class DeadLetterReplay {
     private enum Result { REPLAYED, SKIPPED, PARKED }
 
     private Result handle(String lane, Exchange message) {
+        ItemMessage direct = directNotAdmitted(message);
+        if (direct != null) {
+            // a source's message the pump refused before giving it a record id (e.g. its biller was not yet in
+            // direct mode): checked as the route that refused it would check it, then published again as it was to
+            // that route's topic if it would be accepted now (its sourceItemId keeps it from being delivered twice);
+            // otherwise parked with the reason, so it does not come straight back to this queue
+            String routeItem = routeItemKey(message);
+            ItemType type = routeItem != null ? ItemType.fromKey(routeItem).orElseThrow()
+                    : ItemType.fromCode(direct.itemType()).orElseThrow();
+            String refusal = directRefusal(message, direct, type, lane);
+            if (refusal != null) {
+                LOG.info("Dead-letter replay: direct item {} of biller {} is still refused ({}); parked",
+                        direct.sourceItemId(), direct.billerId(), refusal);
+                message.getMessage().setHeader(DataPumpHeaders.FAILURE_MESSAGE, refusal);
+                producer.send(uri(lane, "parked-out"), message);
+                return Result.PARKED;
+            }
+            producer.send(uri(lane, type.key() + "-out"), message);
+            return Result.REPLAYED;
+        }
         ItemMessage item = item(message);
         if (item != null) {
             return replays.replayRecord(item.billerId(), item.recordId()) == Replays.Outcome.REPLAYED
@@ -133,12 +162,56 @@ public class DeadLetterReplay {
         return Result.PARKED;
     }
 
+    /** The item key (payment, paperless-registration) of the route that dead-lettered the message, if it says. */
+    private static String routeItemKey(Exchange message) {
+        Object route = message.getMessage().getHeader(DataPumpHeaders.FAILURE_ROUTE);
+        if (route == null) {
+            return null;
+        }
+        for (ItemType type : ItemType.values()) {
+            if (route.toString().startsWith("item-consumer-" + type.key() + "-")) {
+                return type.key();
+            }
+        }
+        return null;
+    }
+
+    /** Why the item consumer would refuse the direct item again now, or null if it would accept it. */
+    private String directRefusal(Exchange message, ItemMessage direct, ItemType type, String lane) {
+        try {
+            schemas.check(message.getMessage().getBody(String.class), type.key());
+            itemGuard.check(direct, lane, type.code());
+            return null;
+        } catch (Exception stillRefused) {
+            return stillRefused.getMessage();
+        }
+    }
+
+    /** A directly published item that was dead-lettered before it got a record id (null for anything else). */
+    private ItemMessage directNotAdmitted(Exchange message) {
+        Object recordId = message.getMessage().getHeader(DataPumpHeaders.RECORD_ID);
+        if (recordId != null && !"0".equals(recordId.toString())) {
+            return null;
+        }
+        try {
+            ItemMessage parsed = json.readValue(message.getMessage().getBody(String.class), ItemMessage.class);
+            return parsed.directFromSource() && parsed.billerId() != null
+                    && ItemType.fromCode(parsed.itemType()).isPresent() ? parsed : null;
+        } catch (Exception notAnItem) {
+            return null;
+        }
+    }
+
     private ItemMessage item(Exchange message) {
         Object billerId = message.getMessage().getHeader(DataPumpHeaders.BILLER_ID);
         Object recordId = message.getMessage().getHeader(DataPumpHeaders.RECORD_ID);
         if (billerId != null && recordId != null) {
             try {
-                return json.readValue(message.getMessage().getBody(String.class), ItemMessage.class);
+                ItemMessage parsed = json.readValue(message.getMessage().getBody(String.class), ItemMessage.class);
+                // a direct item's original message has no record id; the dead-letter header has the pump's
+                return parsed.recordId() == 0 ? new ItemMessage(parsed.billerId(), parsed.lane(), parsed.itemType(),
+                        Long.parseLong(recordId.toString()), parsed.sourceId(), parsed.correlationId(),
+                        parsed.enqueuedAt(), parsed.deadline(), parsed.retry(), parsed.sourceItemId()) : parsed;
             } catch (Exception unreadable) {
                 return new ItemMessage(billerId.toString(), null, null, Long.parseLong(recordId.toString()), 0, null,
                         null, null, 0);

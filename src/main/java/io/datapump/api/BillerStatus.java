@@ -7,10 +7,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 /**
  * A biller as GET /api/billers shows it.
  *
+ * @param mode   {@code adapter} (the publisher polls its shard) or {@code direct} (its sources publish item messages)
  * @param shard  {@code ok}, or {@code unreachable} when its database could not be read (counts are then null)
  * @param counts work items per control state, keyed new, fetched, queued, processing, processed, failed
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record BillerStatus(String id, String name, String lane, boolean enabled, boolean paused, String shard,
+public record BillerStatus(String id, String name, String lane, boolean enabled, boolean paused, String mode,
+                           String shard,
                            Map<String, Long> counts, String error) {
 }

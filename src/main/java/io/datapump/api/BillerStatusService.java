@@ -48,11 +48,11 @@ public class BillerStatusService {
                 counts.merge(key, rs.getLong("Items"), Long::sum);
             });
             return new BillerStatus(biller.id(), biller.name(), biller.lane().id(), biller.enabled(), biller.paused(),
-                    "ok", counts, null);
+                    biller.mode().id(),                     "ok", counts, null);
         } catch (RuntimeException e) {
             LOG.warn("Status of biller {}: shard unreachable ({})", biller.id(), e.toString());
             return new BillerStatus(biller.id(), biller.name(), biller.lane().id(), biller.enabled(), biller.paused(),
-                    "unreachable", null, e.getMessage());
+                    biller.mode().id(),                     "unreachable", null, e.getMessage());
         }
     }
 }

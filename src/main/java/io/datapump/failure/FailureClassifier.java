@@ -82,6 +82,12 @@ public class FailureClassifier {
         if (t instanceof io.datapump.pump.InvalidSourceDataException) {
             return permanent("InvalidSourceData", message);
         }
+        if (t instanceof io.datapump.pump.SchemaViolationException) {
+            return permanent("SchemaViolation", message);
+        }
+        if (t instanceof io.datapump.pump.WrongModeException) {
+            return permanent("WrongMode", message);
+        }
         if (t instanceof InvalidItemMessageException || t instanceof JacksonException) {
             return permanent("MalformedMessage", message);
         }

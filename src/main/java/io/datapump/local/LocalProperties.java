@@ -54,6 +54,8 @@ public class LocalProperties {
         private boolean demo;
         private boolean enabled = true;
         private boolean paused;
+        @Pattern(regexp = "adapter|direct", message = "mode is adapter or direct")
+        private String mode = "adapter";
         private String cisBaseUrl;
         private String shardUrl;
         private Map<String, @Min(0) Integer> items = new LinkedHashMap<>();
@@ -68,6 +70,9 @@ public class LocalProperties {
         public void setEnabled(boolean enabled) { this.enabled = enabled; }
         public boolean isPaused() { return paused; }
         public void setPaused(boolean paused) { this.paused = paused; }
+        /** adapter (the source simulator writes DataPumpRecord rows) or direct (it publishes item messages). */
+        public String getMode() { return mode; }
+        public void setMode(String mode) { this.mode = mode; }
         public String getCisBaseUrl() { return cisBaseUrl; }
         public void setCisBaseUrl(String cisBaseUrl) { this.cisBaseUrl = cisBaseUrl; }
         /** Optional: this biller's shard JDBC URL instead of datapump.local.shard-url's. */

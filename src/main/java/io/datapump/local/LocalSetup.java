@@ -8,6 +8,7 @@ import java.util.Map;
 
 import io.datapump.pump.ItemType;
 import io.datapump.registry.Biller;
+import io.datapump.registry.BillerMode;
 import io.datapump.registry.Lane;
 import io.datapump.shard.Shard;
 import io.datapump.shard.ShardDataSources;
@@ -62,7 +63,8 @@ public class LocalSetup implements InitializingBean {
                     b.isEnabled(), b.isPaused(),
                     b.getShardUrl() == null || b.getShardUrl().isBlank() ? local.shardUrlFor(b.getId()) : b.getShardUrl(),
                     b.getCisBaseUrl() == null || b.getCisBaseUrl().isBlank()
-                            ? local.getCisSimulator().getBaseUrl() + "/" + b.getId() : b.getCisBaseUrl());
+                            ? local.getCisSimulator().getBaseUrl() + "/" + b.getId() : b.getCisBaseUrl(),
+                    BillerMode.of(b.getMode()));
             upsert(biller);
             try {
                 provisionShard(biller, b.getItems());
@@ -97,6 +99,7 @@ public class LocalSetup implements InitializingBean {
         params.put("paused", biller.paused());
         params.put("shardJdbcUrl", biller.shardJdbcUrl());
         params.put("cisBaseUrl", biller.cisBaseUrl());
+        params.put("mode", biller.mode().id());
         if (registry.update(SqlFiles.get("local/upsert-biller-update"), params) == 0) {
             registry.update(SqlFiles.get("local/upsert-biller-insert"), params);
         }
@@ -106,6 +109,11 @@ public class LocalSetup implements InitializingBean {
         ShardMigrations.migrateSourceTables(shards.dataSource(biller));
         ShardMigrations.migratePumpTables(shards.dataSource(biller));
         Shard shard = shards.forBiller(biller);
+        if (biller.direct() && items.values().stream().anyMatch(n -> n != null && n > 0)) {
+            // nothing would poll them: a direct biller's sources publish (the source simulator does, for local billers)
+            LOG.info("Biller {} is in direct mode: its initial items are not written as DataPumpRecord rows", biller.id());
+            return;
+        }
         Long existing = shard.jdbc().queryForObject(SqlFiles.get("local/count-work-items"), Map.of(), Long.class);
         if (existing != null && existing > 0) {
             return;

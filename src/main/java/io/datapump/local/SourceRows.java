@@ -35,6 +35,15 @@ public final class SourceRows {
 
     /** Inserts one work item of the given type with its source rows, in one transaction. Returns its record id. */
     public static long insert(Shard shard, ItemType type) {
+        return Objects.requireNonNull(shard.tx().execute(status -> insertWorkItem(shard, type.code(),
+                insertSourceRow(shard, type))));
+    }
+
+    /**
+     * Inserts the source rows of one item (customer, account, payment or registration) but no DataPumpRecord, as a
+     * source application that publishes directly does, in one transaction. Returns the source row's id.
+     */
+    public static long insertSourceRow(Shard shard, ItemType type) {
         return Objects.requireNonNull(shard.tx().execute(status -> {
             ThreadLocalRandom random = ThreadLocalRandom.current();
             String first = FIRST.get(random.nextInt(FIRST.size()));
@@ -55,7 +64,7 @@ public final class SourceRows {
                         "accountId", accountId, "email", email, "enrolled", random.nextInt(10) > 0,
                         "registeredAt", now), "PaperlessRegistrationId");
             };
-            return insertWorkItem(shard, type.code(), sourceId);
+            return sourceId;
         }));
     }
 

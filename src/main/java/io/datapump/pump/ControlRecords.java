@@ -21,6 +21,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -75,14 +76,29 @@ public class ControlRecords {
     }
 
     /**
-     * Claims an item for delivery: Fetched or Queued -> Processing under a fresh attempt token.
+     * Claims an item for delivery: Fetched or Queued -> Processing under a fresh attempt token; for an item a source
+     * published directly that has no control row yet, the row is created as Processing.
      *
      * @return false when the row is in any other state (already processing, processed, failed): a duplicate
      */
     public boolean startProcessing(ItemMessage item, String attemptToken) {
+        Shard shard = shard(item.billerId());
+        if (item.sourceItemId() != null) {
+            // a directly published item may have no control row yet: create it as Processing (one insert wins)
+            try {
+                if (shard.jdbc().update(SqlFiles.get("start-direct-processing"), Map.of(
+                        "sourceItemId", item.sourceItemId(), "attemptToken", attemptToken,
+                        "processorId", processorId)) == 1) {
+                    return true;
+                }
+            } catch (DuplicateKeyException concurrentDuplicate) {
+                // another consumer created the row for the same item at the same moment and holds it
+                return false;
+            }
+        }
         Map<String, Object> params = Map.of("recordId", item.recordId(), "attemptToken", attemptToken,
                 "processorId", processorId);
-        return shard(item.billerId()).jdbc().update(SqlFiles.get("start-processing"), params) == 1;
+        return shard.jdbc().update(SqlFiles.get("start-processing"), params) == 1;
     }
 
     /** The CIS accepted the item: Processing -> Processed, with a Succeeded attempt in the history. */
@@ -156,6 +172,13 @@ public class ControlRecords {
         return shard.tx().execute(tx -> {
             Map<String, Object> params = failureParams(item, attemptToken, failure.errorClass(), failure.message());
             int n = shard.jdbc().update(SqlFiles.get(attemptToken != null ? "fail-processing" : "fail-unclaimed"), params);
+            if (n == 0 && attemptToken == null && item.sourceItemId() != null && item.recordId() > 0) {
+                // a direct item that never got as far as its control row: create it Failed, so it can be replayed
+                Map<String, Object> direct = new HashMap<>(params);
+                direct.put("sourceItemId", item.sourceItemId());
+                direct.put("processorId", processorId);
+                n = shard.jdbc().update(SqlFiles.get("fail-direct-unclaimed"), direct);
+            }
             if (n == 1) {
                 recordAttempt(shard, item.recordId(), "Failed", failure.errorClass(), failure.message(),
                         failure.httpStatus(), started == null ? now : started, elapsed(started, now));

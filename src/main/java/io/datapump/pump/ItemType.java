@@ -39,6 +39,10 @@ public enum ItemType {
         return "enrich-" + key;
     }
 
+    public static Optional<ItemType> fromKey(String key) {
+        return Arrays.stream(values()).filter(t -> t.key.equals(key)).findFirst();
+    }
+
     public static Optional<ItemType> fromCode(String code) {
         return Arrays.stream(values()).filter(t -> t.code.equals(code)).findFirst();
     }

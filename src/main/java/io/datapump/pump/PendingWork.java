@@ -57,9 +57,9 @@ public class PendingWork {
         this.leaseSeconds = Math.max(1, properties.getPublisher().getOutstandingLease().toSeconds());
     }
 
-    /** Enabled, unpaused billers, read fresh from the registry. */
+    /** Enabled, unpaused billers in adapter mode, read fresh from the registry (direct billers are not polled). */
     public List<Biller> activeBillers() {
-        return registry.active();
+        return registry.polled();
     }
 
     /** Rows of the biller's shard with no control record or a control record in state New. */

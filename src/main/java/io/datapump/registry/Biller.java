@@ -5,12 +5,32 @@ package io.datapump.registry;
  *
  * @param enabled the data-pump-v2 feature toggle: only enabled billers are pumped
  * @param paused  an operator's temporary stop: the publisher skips paused billers
+ * @param mode    how its items arrive: polled from DataPumpRecord rows (adapter) or published by the sources (direct)
  */
 public record Biller(String id, String name, Lane lane, boolean enabled, boolean paused,
-                     String shardJdbcUrl, String cisBaseUrl) {
+                     String shardJdbcUrl, String cisBaseUrl, BillerMode mode) {
 
-    /** Enabled and not paused: the publisher scans it. */
+    public Biller {
+        mode = mode == null ? BillerMode.ADAPTER : mode;
+    }
+
+    /** An adapter-mode biller (phase one). */
+    public Biller(String id, String name, Lane lane, boolean enabled, boolean paused, String shardJdbcUrl,
+                  String cisBaseUrl) {
+        this(id, name, lane, enabled, paused, shardJdbcUrl, cisBaseUrl, BillerMode.ADAPTER);
+    }
+
+    /** Enabled and not paused. */
     public boolean active() {
         return enabled && !paused;
+    }
+
+    /** Active and in adapter mode: the publisher scans its shard. */
+    public boolean polled() {
+        return active() && mode == BillerMode.ADAPTER;
+    }
+
+    public boolean direct() {
+        return mode == BillerMode.DIRECT;
     }
 }

@@ -43,16 +43,22 @@ public class BillerRegistry {
                 rs.getBoolean("DataPumpV2Enabled"),
                 rs.getBoolean("Paused"),
                 rs.getString("ShardJdbcUrl"),
-                rs.getString("CisBaseUrl")));
+                rs.getString("CisBaseUrl"),
+                BillerMode.of(rs.getString("Mode"))));
         Map<String, Biller> byId = new LinkedHashMap<>();
         billers.forEach(b -> byId.put(b.id(), b));
         snapshot = new Snapshot(Map.copyOf(byId), clock.instant());
         return billers;
     }
 
-    /** The billers the publisher should scan now: feature toggle on and not paused. */
+    /** Billers with the feature toggle on and not paused, whatever their mode. */
     public List<Biller> active() {
         return reload().stream().filter(Biller::active).toList();
+    }
+
+    /** The billers the publisher should scan now: active and in adapter mode (direct billers publish themselves). */
+    public List<Biller> polled() {
+        return reload().stream().filter(Biller::polled).toList();
     }
 
     /** A biller from the cached snapshot (refreshed when older than the cache TTL). */
@@ -68,6 +74,18 @@ public class BillerRegistry {
             current = snapshot;
         }
         return Optional.ofNullable(current.byId().get(billerId));
+    }
+
+    /**
+     * A biller as the registry has it now, for decisions a stale snapshot would get wrong (a biller switched to
+     * direct mode moments ago): the snapshot is reloaded unless it is under a second old, so a flood of messages
+     * reloads it at most once a second.
+     */
+    public Optional<Biller> findFresh(String billerId) {
+        if (snapshot.loadedAt().plusSeconds(1).isBefore(clock.instant())) {
+            reload();
+        }
+        return Optional.ofNullable(snapshot.byId().get(billerId));
     }
 
     /** Like {@link #find} but an unknown biller is an error. */

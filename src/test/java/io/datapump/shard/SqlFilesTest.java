@@ -179,6 +179,7 @@ class SqlFilesTest {
                 case "enabled", "paused", "enrolled", "continued" -> true;
                 case "kind" -> "biller-batch";
                 case "lane" -> "production";
+                case "mode" -> "adapter";
                 case "state" -> "Processed";
                 case "status" -> "Running";
                 case "outcome" -> "Failed";

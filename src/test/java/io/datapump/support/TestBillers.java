@@ -47,4 +47,10 @@ public final class TestBillers {
         registry.add(p + "items.paperless-registration", () -> paperless);
         return this;
     }
+
+    /** Puts the biller added last in direct mode: its sources publish item messages, the publisher skips it. */
+    public TestBillers direct() {
+        registry.add("datapump.local.billers[" + (index - 1) + "].mode", () -> "direct");
+        return this;
+    }
 }
