@@ -53,7 +53,8 @@ class ReplayTest {
                 .biller("both-ways", false, true, 0, 0, CIS)
                 .biller("paced", false, true, 0, 0, CIS)
                 .biller("archived", false, true, 0, 0, CIS)
-                .biller("switched-off", false, false, 0, 0, CIS);
+                .biller("switched-off", false, false, 0, 0, CIS)
+                .biller("stubborn", false, true, 0, 0, CIS);
     }
 
     @Autowired TestRestTemplate http;
@@ -146,6 +147,32 @@ class ReplayTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> probe.inState("both-ways", "Processed") == 3);
         assertThat(CIS.acceptedFor("both-ways")).extracting(CisStub.Call::idempotencyKey).hasSize(3).doesNotHaveDuplicates();
         assertThat(dlq.forItem("both-ways", ids.get(1))).isEmpty();
+    }
+
+    @Test
+    void itemThatFailsAgainDuringADeadLetterReplayIsReplayedOnceAndStaysOnTheQueue() {
+        // given: an item whose CIS keeps rejecting it, on the dead-letter queue
+        BROKEN.add("stubborn");
+        List<Long> ids = failed("stubborn", 1);
+        DeadLetterQueue dlq = new DeadLetterQueue(jms, deadLetterQueue);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !dlq.forItem("stubborn", ids.get(0)).isEmpty());
+        int callsBefore = CIS.attemptsOf("datapump-stubborn-" + ids.get(0));
+
+        // when: the dead-letter queue is replayed (the CIS is still broken)
+        JsonNode drained = http.postForObject("/api/replay/dead-letters?lane=production&limit=50", null, JsonNode.class);
+
+        // then: the item was tried once more, not fifty times, and is back on the queue for later
+        assertThat(drained.get("replayed").asInt()).isLessThanOrEqualTo(drained.get("received").asInt());
+        await().atMost(Duration.ofSeconds(10)).until(() -> !dlq.forItem("stubborn", ids.get(0)).isEmpty());
+        assertThat(CIS.attemptsOf("datapump-stubborn-" + ids.get(0)) - callsBefore).isLessThanOrEqualTo(1);
+        assertThat(drained.get("received").asInt()).isLessThan(50);
+
+        // and: once the CIS is fixed, the next replay delivers it (and leaves the queue as it found it)
+        BROKEN.remove("stubborn");
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            http.postForObject("/api/replay/dead-letters?lane=production", null, JsonNode.class);
+            return probe.inState("stubborn", "Processed") == 1;
+        });
     }
 
     @Test

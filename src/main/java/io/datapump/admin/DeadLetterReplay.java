@@ -89,6 +89,16 @@ public class DeadLetterReplay {
      * on (datapump.endpoints.&lt;lane&gt;.broker-dead-letter-in: Artemis's dead-letter address, or the Service Bus
      * subscriptions' dead-letter sub-queues), and replays them.
      */
+    /** Whether the message was dead-lettered after the given instant (i.e. it failed again during this drain). */
+    static boolean deadLetteredSince(Exchange message, java.time.Instant instant) {
+        String lastFailure = message.getMessage().getHeader(DataPumpHeaders.FAILURE_LAST_AT, String.class);
+        try {
+            return lastFailure != null && java.time.Instant.parse(lastFailure).isAfter(instant);
+        } catch (java.time.format.DateTimeParseException e) {
+            return false;
+        }
+    }
+
     public Map<String, Object> drain(String lane, int limit) {
         List<String> sources = new ArrayList<>();
         sources.add(uri(lane, "dead-letter-in"));
@@ -97,10 +107,23 @@ public class DeadLetterReplay {
         int replayed = 0;
         int skipped = 0;
         int parked = 0;
+        int leftForLater = 0;
+        // a replayed item that fails again is dead-lettered again while this drain runs: it is put back and the
+        // drain of that queue ends, instead of replaying the same item up to the limit
+        java.time.Instant started = java.time.Instant.now();
         for (String in : sources) {
             while (received < limit) {
                 Exchange message = consumer.receive(in, RECEIVE_TIMEOUT_MS);
                 if (message == null) {
+                    break;
+                }
+                if (deadLetteredSince(message, started)) {
+                    try {
+                        producer.send(uri(lane, "dead-letter-out"), message);
+                        leftForLater++;
+                    } finally {
+                        consumer.doneUoW(message);
+                    }
                     break;
                 }
                 received++;
@@ -121,6 +144,7 @@ public class DeadLetterReplay {
         result.put("replayed", replayed);
         result.put("skipped", skipped);
         result.put("parked", parked);
+        result.put("failedAgain", leftForLater);
         LOG.info("Dead-letter replay, lane {}: {}", lane, result);
         return result;
     }
