@@ -51,8 +51,8 @@ final class BenchPump implements AutoCloseable {
 
     /**
      * The bench shards: H2 in MSSQLServer mode like the local ones, without AUTO_SERVER (no second process opens
-     * them) and with a 16 MB page cache each: H2 runs inside the pump's JVM here and otherwise caches up to 64 MB per
-     * GB of heap per database, which would be counted as the pump's heap (a SQL Server shard's cache is not).
+     * them) and with a 16 MB page cache each: H2 runs inside the pump's JVM here, so its caches count as the pump's heap (a
+     * SQL Server shard's cache does not).
      */
     static final String SHARD_OPTIONS =
             ";MODE=MSSQLServer;DATABASE_TO_UPPER=FALSE;CASE_INSENSITIVE_IDENTIFIERS=TRUE;CACHE_SIZE=16384";
