@@ -9,7 +9,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * The full benchmark (scenarios S1-S6 and many shards): {@code mvn -Pbench test}. Not part of 'mvn verify' (its name
+ * The full benchmark (scenarios S1-S6 and many shards): {@code mvn -Pbench verify} (with PumpMemoryBench after package). Not part of 'mvn verify' (its name
  * matches no surefire include); the smoke run is {@link BenchmarkSmokeTest}. Prints the table and writes
  * target/bench/results.json, results.md and bench-scaling.png (copied to docs/images/ for the README).
  */
