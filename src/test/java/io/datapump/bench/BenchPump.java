@@ -148,6 +148,8 @@ final class BenchPump implements AutoCloseable {
             params.put("paused", false);
             params.put("shardJdbcUrl", b.shardJdbcUrl());
             params.put("cisBaseUrl", b.cisBaseUrl());
+            // registry column of direct publishing (main); ignored where the SQL has no :mode
+            params.put("mode", "adapter");
             new org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate(registry)
                     .update(SqlFiles.get("local/upsert-biller-insert"), params);
         }
