@@ -268,6 +268,7 @@ public class DataPumpProperties {
     public static class Shards {
         @Min(1) @Max(100) private int maxPoolSize = 4;
         @NotNull private Duration idleTimeout = Duration.ofSeconds(60);
+        @NotNull private Duration idlePoolTimeout = Duration.ofMinutes(10);
         @NotNull private Duration connectionTimeout = Duration.ofSeconds(5);
         @NotNull private Duration queryTimeout = Duration.ofSeconds(30);
         @NotNull private Duration unavailableBackoff = Duration.ofSeconds(10);
@@ -278,6 +279,8 @@ public class DataPumpProperties {
         public void setMaxPoolSize(int maxPoolSize) { this.maxPoolSize = maxPoolSize; }
         public Duration getIdleTimeout() { return idleTimeout; }
         public void setIdleTimeout(Duration idleTimeout) { this.idleTimeout = idleTimeout; }
+        public Duration getIdlePoolTimeout() { return idlePoolTimeout; }
+        public void setIdlePoolTimeout(Duration idlePoolTimeout) { this.idlePoolTimeout = idlePoolTimeout; }
         public Duration getConnectionTimeout() { return connectionTimeout; }
         public void setConnectionTimeout(Duration connectionTimeout) { this.connectionTimeout = connectionTimeout; }
         public Duration getUnavailableBackoff() { return unavailableBackoff; }

@@ -1,22 +1,34 @@
 package io.datapump.shard;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import io.datapump.DataPumpProperties;
 import io.datapump.registry.Biller;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.datasource.AbstractDataSource;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -24,23 +36,42 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Connection pools per shard, created on first use. Each pool is bounded (datapump.shards.max-pool-size), keeps no
  * idle connections (minimum idle 0, closed after datapump.shards.idle-timeout) and shares one housekeeping thread with
- * every other pool, so hundreds of billers cost neither threads nor connections while they are quiet.
+ * every other pool, so hundreds of billers cost neither threads nor connections while they are quiet. A pool nobody
+ * used for datapump.shards.idle-pool-timeout is closed altogether and opened again by its next use: a biller's
+ * {@link Shard} stays valid across that, and a pool with a connection out is never closed. Every statement executed
+ * on a shard is counted in the Micrometer counter {@code datapump.shard.statements{biller}}.
  */
 @Component
 public class ShardDataSources implements DisposableBean {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ShardDataSources.class);
 
+    /** Counter of statements executed against shards, tagged with the biller. */
+    public static final String STATEMENTS_METRIC = "datapump.shard.statements";
+
     private final DataPumpProperties properties;
+    private final MeterRegistry meters;
     private final Map<String, Entry> pools = new ConcurrentHashMap<>();
-    private final Map<String, java.time.Instant> unavailableUntil = new ConcurrentHashMap<>();
+    private final Map<String, Instant> unavailableUntil = new ConcurrentHashMap<>();
     private final ScheduledExecutorService housekeeping;
 
-    private record Entry(String jdbcUrl, HikariDataSource dataSource, Shard shard) {
+    private record Entry(String jdbcUrl, ShardPool pool, Shard shard) {
     }
 
+    /** Without metrics (tools and tests that build their own). */
     public ShardDataSources(DataPumpProperties properties) {
+        this(properties, new SimpleMeterRegistry());
+    }
+
+    @Autowired
+    public ShardDataSources(DataPumpProperties properties, ObjectProvider<MeterRegistry> meters) {
+        this(properties, meters.getIfAvailable(SimpleMeterRegistry::new));
+    }
+
+    /** With the statement counters registered in the given registry. */
+    public ShardDataSources(DataPumpProperties properties, MeterRegistry meters) {
         this.properties = properties;
+        this.meters = meters;
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = Executors.defaultThreadFactory().newThread(r);
             t.setName("shard-pool-housekeeping");
@@ -49,17 +80,20 @@ public class ShardDataSources implements DisposableBean {
         });
         executor.setRemoveOnCancelPolicy(true);
         this.housekeeping = executor;
+        long every = Math.max(100, Math.min(30_000, idlePoolTimeout().toMillis() / 4));
+        housekeeping.scheduleWithFixedDelay(this::closeIdlePools, every, every, TimeUnit.MILLISECONDS);
     }
 
     /**
-     * The shard of a biller; its pool is created now if this is the first use or its URL changed.
+     * The shard of a biller; its pool is opened by the first connection it hands out (again after it was closed for
+     * being idle). A changed URL closes the old pool.
      *
      * @throws ShardUnavailableException while the shard is in its back-off after a failed connection attempt
      */
     public Shard forBiller(Biller biller) {
-        java.time.Instant until = unavailableUntil.get(biller.id());
+        Instant until = unavailableUntil.get(biller.id());
         if (until != null) {
-            java.time.Duration left = java.time.Duration.between(java.time.Instant.now(), until);
+            Duration left = Duration.between(Instant.now(), until);
             if (!left.isNegative() && !left.isZero()) {
                 throw new ShardUnavailableException(biller.id(), left);
             }
@@ -69,36 +103,70 @@ public class ShardDataSources implements DisposableBean {
                 return existing;
             }
             if (existing != null) {
-                existing.dataSource().close();
+                existing.pool().close();
             }
-            return open(biller);
+            return entry(biller);
         });
         return entry.shard();
     }
 
-    /** The raw pool of a biller's shard, for migrations and local tooling. */
+    /** The pooled data source of a biller's shard, for migrations and local tooling. */
     public DataSource dataSource(Biller biller) {
         forBiller(biller);
-        return pools.get(biller.id()).dataSource();
+        return pools.get(biller.id()).pool();
     }
 
-    /** The shards this process has opened so far. */
+    /** The shards this process has used so far (their pools may be closed while idle). */
     public java.util.List<Shard> openShards() {
         return pools.values().stream().map(Entry::shard).toList();
     }
 
     /** Whether a biller's shard is in its back-off after a failed connection attempt. */
     public boolean unavailable(String billerId) {
-        java.time.Instant until = unavailableUntil.get(billerId);
-        return until != null && until.isAfter(java.time.Instant.now());
+        Instant until = unavailableUntil.get(billerId);
+        return until != null && until.isAfter(Instant.now());
     }
 
-    /** Number of shard pools currently open. */
+    /** Number of shard connection pools currently open (idle pools are closed after idle-pool-timeout). */
     public int openPools() {
-        return pools.size();
+        return (int) pools.values().stream().filter(e -> e.pool().isOpen()).count();
     }
 
-    private Entry open(Biller biller) {
+    /** Whether the connection pool of a biller's shard is open now. */
+    public boolean poolOpen(String billerId) {
+        Entry e = pools.get(billerId);
+        return e != null && e.pool().isOpen();
+    }
+
+    /** Closes every pool unused (no connection out) for longer than datapump.shards.idle-pool-timeout. */
+    void closeIdlePools() {
+        long cutoff = System.nanoTime() - idlePoolTimeout().toNanos();
+        for (Entry e : pools.values()) {
+            try {
+                e.pool().closeIfIdleSince(cutoff);
+            } catch (RuntimeException ex) {
+                LOG.warn("Closing the idle pool of shard {} failed: {}", e.shard().billerId(), ex.toString());
+            }
+        }
+    }
+
+    private Duration idlePoolTimeout() {
+        return properties.getShards().getIdlePoolTimeout();
+    }
+
+    private Entry entry(Biller biller) {
+        DataPumpProperties.Shards cfg = properties.getShards();
+        Counter statements = Counter.builder(STATEMENTS_METRIC).tag("biller", biller.id())
+                .description("SQL statements executed against the biller's shard").register(meters);
+        ShardPool pool = new ShardPool(biller, statements);
+        JdbcTemplate jdbc = new JdbcTemplate(pool);
+        jdbc.setQueryTimeout((int) Math.max(1, cfg.getQueryTimeout().toSeconds()));
+        TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(pool));
+        Shard shard = new Shard(biller.id(), new NamedParameterJdbcTemplate(jdbc), tx);
+        return new Entry(biller.shardJdbcUrl(), pool, shard);
+    }
+
+    private HikariDataSource openHikari(Biller biller) {
         DataPumpProperties.Shards cfg = properties.getShards();
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("shard-" + biller.id());
@@ -116,54 +184,106 @@ public class ShardDataSources implements DisposableBean {
         hikari.setInitializationFailTimeout(-1);
         hikari.setScheduledExecutor(housekeeping);
         hikari.setExceptionOverrideClassName(BrokenConnectionEvictor.class.getName());
-        HikariDataSource dataSource = new HikariDataSource(hikari);
-        DataSource guarded = new ConnectionWatch(dataSource, biller.id());
-
-        JdbcTemplate jdbc = new JdbcTemplate(guarded);
-        jdbc.setQueryTimeout((int) Math.max(1, cfg.getQueryTimeout().toSeconds()));
-        TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(guarded));
-        Shard shard = new Shard(biller.id(), new NamedParameterJdbcTemplate(jdbc), tx);
-        return new Entry(biller.shardJdbcUrl(), dataSource, shard);
+        return new HikariDataSource(hikari);
     }
 
     /**
-     * Watches connection attempts: a failure to connect (not a busy pool) starts the shard's back-off
-     * (datapump.shards.unavailable-backoff); the next successful connection ends it.
+     * One biller's pool behind a stable data source. The Hikari pool is opened on demand and closed when idle; the
+     * connections it hands out are counted while out, so an idle close never takes a connection from under a
+     * running statement or transaction. Also watches connection attempts: a failure to connect (not a busy pool)
+     * starts the shard's back-off (datapump.shards.unavailable-backoff); the next successful connection ends it.
      */
-    private final class ConnectionWatch extends org.springframework.jdbc.datasource.DelegatingDataSource {
-        private final String billerId;
+    private final class ShardPool extends AbstractDataSource {
+        private final Biller biller;
+        private final Counter statements;
+        private HikariDataSource hikari;
+        private int inUse;
+        private long lastUsed = System.nanoTime();
 
-        ConnectionWatch(DataSource target, String billerId) {
-            super(target);
-            this.billerId = billerId;
+        ShardPool(Biller biller, Counter statements) {
+            this.biller = biller;
+            this.statements = statements;
+        }
+
+        synchronized boolean isOpen() {
+            return hikari != null;
+        }
+
+        private synchronized HikariDataSource acquire() {
+            if (hikari == null) {
+                hikari = openHikari(biller);
+            }
+            inUse++;
+            lastUsed = System.nanoTime();
+            return hikari;
+        }
+
+        private synchronized void release() {
+            inUse--;
+            lastUsed = System.nanoTime();
+        }
+
+        void closeIfIdleSince(long cutoffNanos) {
+            HikariDataSource closing;
+            synchronized (this) {
+                if (hikari == null || inUse > 0 || lastUsed - cutoffNanos > 0) {
+                    return;
+                }
+                closing = hikari;
+                hikari = null;
+            }
+            LOG.debug("Closing the idle connection pool of shard {}", biller.id());
+            closing.close();
+        }
+
+        void close() {
+            HikariDataSource closing;
+            synchronized (this) {
+                closing = hikari;
+                hikari = null;
+            }
+            if (closing != null) {
+                closing.close();
+            }
         }
 
         @Override
-        public java.sql.Connection getConnection() throws java.sql.SQLException {
+        public Connection getConnection() throws SQLException {
+            HikariDataSource pool = acquire();
+            Connection connection;
             try {
-                java.sql.Connection connection = super.getConnection();
-                if (unavailableUntil.remove(billerId) != null) {
-                    LOG.info("Shard of biller {} is reachable again", billerId);
-                }
-                return connection;
-            } catch (java.sql.SQLException e) {
+                connection = pool.getConnection();
+            } catch (SQLException e) {
+                release();
                 // Hikari reports a pool that is merely busy without a cause, and an interrupted wait (shutdown)
                 // with an InterruptedException; a failed connect carries its cause
                 if (e.getCause() != null && !(e.getCause() instanceof InterruptedException)) {
-                    java.time.Duration backoff = properties.getShards().getUnavailableBackoff();
-                    if (unavailableUntil.put(billerId, java.time.Instant.now().plus(backoff)) == null) {
+                    Duration backoff = properties.getShards().getUnavailableBackoff();
+                    if (unavailableUntil.put(biller.id(), Instant.now().plus(backoff)) == null) {
                         LOG.warn("Shard of biller {} is unreachable ({}); its work is deferred for {} at a time",
-                                billerId, e.getCause().toString(), backoff);
+                                biller.id(), e.getCause().toString(), backoff);
                     }
                 }
                 throw e;
+            } catch (RuntimeException | Error e) {
+                release();
+                throw e;
             }
+            if (unavailableUntil.remove(biller.id()) != null) {
+                LOG.info("Shard of biller {} is reachable again", biller.id());
+            }
+            return CountingConnection.wrap(connection, statements::increment, this::release);
+        }
+
+        @Override
+        public Connection getConnection(String username, String password) throws SQLException {
+            throw new UnsupportedOperationException("shard pools use the configured credentials");
         }
     }
 
     @Override
     public void destroy() {
-        pools.values().forEach(e -> e.dataSource().close());
+        pools.values().forEach(e -> e.pool().close());
         pools.clear();
         housekeeping.shutdownNow();
     }

@@ -1,0 +1,339 @@
+package io.datapump.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.datapump.registry.Biller;
+import io.datapump.shard.SqlFiles;
+
+import jakarta.jms.JMSContext;
+import jakarta.jms.JMSConsumer;
+import jakarta.jms.JMSProducer;
+import jakarta.jms.Message;
+import jakarta.jms.Queue;
+import jakarta.jms.TextMessage;
+
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+
+/**
+ * S2's baseline: the pump's work done by hand, without Camel. The same SQL files (SqlFiles), the same state
+ * transitions (New/no row -> Fetched -> Queued -> Processing -> Processed, attempt history), the same broker (the
+ * pump's embedded Artemis, reached in-VM through the Artemis JMS client, persistent messages, transacted sessions)
+ * and the same HTTP stub (java.net.http). Plain JDBC: each thread keeps one connection per shard. One scan thread
+ * publishes biller messages, {@code billerThreads} claim bounded batches and publish one message per item (and a
+ * continuation when a batch was full), {@code itemThreads} deliver items.
+ */
+final class Baseline implements AutoCloseable {
+
+    private static final Pattern NAMED = Pattern.compile(":(\\w+)");
+
+    private final Map<String, Biller> billers = new ConcurrentHashMap<>();
+    private final Set<String> outstanding = ConcurrentHashMap.newKeySet();
+    private final ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory("vm://0");
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+    private final ObjectMapper json = new ObjectMapper();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final List<Thread> threads = new ArrayList<>();
+    private final AtomicLong statements = new AtomicLong();
+    private final int batchSize;
+    private final int maxInFlight;
+    private final String processorId = "baseline";
+
+    Baseline(List<Biller> billerList, int billerThreads, int itemThreads, int batchSize, int maxInFlight) {
+        billerList.forEach(b -> billers.put(b.id(), b));
+        this.batchSize = batchSize;
+        this.maxInFlight = maxInFlight;
+        start("baseline-scan", this::scanLoop);
+        for (int i = 0; i < billerThreads; i++) {
+            start("baseline-biller-" + i, this::billerLoop);
+        }
+        for (int i = 0; i < itemThreads; i++) {
+            start("baseline-item-" + i, this::itemLoop);
+        }
+    }
+
+    long statements() {
+        return statements.get();
+    }
+
+    private void start(String name, ThrowingRunnable body) {
+        Thread t = new Thread(() -> {
+            try {
+                body.run();
+            } catch (Exception e) {
+                if (running.get()) {
+                    throw new IllegalStateException(name + " failed", e);
+                }
+            }
+        }, name);
+        t.setDaemon(true);
+        threads.add(t);
+        t.start();
+    }
+
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    /** The publisher: every 200 ms, one biller message for each biller with pending work and none outstanding. */
+    private void scanLoop() throws Exception {
+        Shards db = new Shards();
+        try (JMSContext jms = factory.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
+            Queue billerQueue = jms.createQueue("bench-baseline-billers");
+            JMSProducer producer = jms.createProducer();
+            while (running.get()) {
+                for (Biller b : billers.values()) {
+                    if (outstanding.contains(b.id())) {
+                        continue;
+                    }
+                    long pending = db.queryLong(b, SqlFiles.get("count-pending"), Map.of());
+                    if (pending > 0 && outstanding.add(b.id())) {
+                        producer.send(billerQueue, b.id());
+                    }
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L); // the scan interval
+            }
+        } finally {
+            db.close();
+        }
+    }
+
+    /** The biller consumer: claim a bounded batch, publish one message per item, mark them Queued, continue. */
+    private void billerLoop() throws Exception {
+        Shards db = new Shards();
+        try (JMSContext jms = factory.createContext(JMSContext.SESSION_TRANSACTED)) {
+            Queue billerQueue = jms.createQueue("bench-baseline-billers");
+            Queue itemQueue = jms.createQueue("bench-baseline-items");
+            JMSConsumer consumer = jms.createConsumer(billerQueue);
+            JMSProducer producer = jms.createProducer();
+            while (running.get()) {
+                Message m = consumer.receive(200);
+                if (m == null) {
+                    continue;
+                }
+                Biller b = billers.get(((TextMessage) m).getText());
+                String token = UUID.randomUUID().toString();
+                Connection c = db.connection(b);
+                List<long[]> rows = new ArrayList<>();
+                int allowed;
+                c.setAutoCommit(false);
+                try {
+                    db.update(c, SqlFiles.get("claim-lock"), Map.of("claimToken", token));
+                    long inFlight = db.queryLong(c, SqlFiles.get("count-in-flight"), Map.of());
+                    allowed = (int) Math.max(0, Math.min(batchSize, maxInFlight - inFlight));
+                    if (allowed > 0) {
+                        Map<String, Object> p = Map.of("claimToken", token, "processorId", processorId, "limit", allowed);
+                        int claimed = db.update(c, SqlFiles.get("claim-new"), p);
+                        if (claimed < allowed) {
+                            db.update(c, SqlFiles.get("claim-unseen"), Map.of("claimToken", token,
+                                    "processorId", processorId, "limit", allowed - claimed));
+                        }
+                        try (PreparedStatement ps = db.prepare(c, SqlFiles.get("claimed-items"),
+                                Map.of("claimToken", token)); ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                rows.add(new long[] {rs.getLong("DataPumpRecordId"), rs.getLong("SourceId")});
+                            }
+                        }
+                    }
+                    c.commit();
+                } catch (SQLException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+                for (long[] row : rows) {
+                    Map<String, Object> item = new LinkedHashMap<>();
+                    item.put("billerId", b.id());
+                    item.put("recordId", row[0]);
+                    item.put("sourceId", row[1]);
+                    item.put("correlationId", UUID.randomUUID().toString());
+                    producer.send(itemQueue, json.writeValueAsString(item));
+                }
+                jms.commit();
+                if (!rows.isEmpty()) {
+                    db.update(db.connection(b), SqlFiles.get("mark-queued"), Map.of("claimToken", token));
+                }
+                boolean more = allowed == 0 || rows.size() >= allowed;
+                if (more) {
+                    TextMessage next = jms.createTextMessage(b.id());
+                    if (allowed == 0) {
+                        next.setLongProperty("_AMQ_SCHED_DELIVERY", System.currentTimeMillis() + 250);
+                    }
+                    producer.send(billerQueue, next);
+                } else {
+                    outstanding.remove(b.id());
+                }
+                jms.commit();
+            }
+        } finally {
+            db.close();
+        }
+    }
+
+    /** The item consumer: claim by key, enrich, POST with the idempotency key, Processed + attempt history. */
+    @SuppressWarnings("unchecked")
+    private void itemLoop() throws Exception {
+        Shards db = new Shards();
+        try (JMSContext jms = factory.createContext(JMSContext.SESSION_TRANSACTED)) {
+            JMSConsumer consumer = jms.createConsumer(jms.createQueue("bench-baseline-items"));
+            while (running.get()) {
+                Message m = consumer.receive(200);
+                if (m == null) {
+                    continue;
+                }
+                Map<String, Object> item = json.readValue(((TextMessage) m).getText(), Map.class);
+                Biller b = billers.get((String) item.get("billerId"));
+                long recordId = ((Number) item.get("recordId")).longValue();
+                String attempt = UUID.randomUUID().toString();
+                Connection c = db.connection(b);
+                Instant started = Instant.now();
+                if (db.update(c, SqlFiles.get("start-processing"), Map.of("recordId", recordId,
+                        "attemptToken", attempt, "processorId", processorId)) == 1) {
+                    Map<String, Object> data = new LinkedHashMap<>();
+                    try (PreparedStatement ps = db.prepare(c, SqlFiles.get("enrich-payment"),
+                            Map.of("sourceId", item.get("sourceId"))); ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            throw new IllegalStateException("no payment for " + item);
+                        }
+                        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                            Object v = rs.getObject(i);
+                            data.put(rs.getMetaData().getColumnLabel(i), v instanceof Timestamp ts
+                                    ? ts.toInstant().toString() : v);
+                        }
+                    }
+                    Map<String, Object> request = new LinkedHashMap<>();
+                    request.put("billerId", b.id());
+                    request.put("itemType", "Payment");
+                    request.put("recordId", recordId);
+                    request.put("correlationId", item.get("correlationId"));
+                    request.put("data", data);
+                    HttpResponse<Void> response = http.send(HttpRequest.newBuilder(
+                                    URI.create(b.cisBaseUrl() + "/payments"))
+                            .timeout(Duration.ofSeconds(10))
+                            .header("Content-Type", "application/json")
+                            .header("Idempotency-Key", "datapump-" + b.id() + "-" + recordId)
+                            .header("X-Correlation-Id", (String) item.get("correlationId"))
+                            .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(request)))
+                            .build(), HttpResponse.BodyHandlers.discarding());
+                    if (response.statusCode() / 100 != 2) {
+                        throw new IllegalStateException("CIS answered " + response.statusCode());
+                    }
+                    c.setAutoCommit(false);
+                    try {
+                        db.update(c, SqlFiles.get("mark-processed"), Map.of("recordId", recordId,
+                                "attemptToken", attempt));
+                        Map<String, Object> p = new HashMap<>();
+                        p.put("recordId", recordId);
+                        p.put("outcome", "Succeeded");
+                        p.put("errorClass", null);
+                        p.put("error", null);
+                        p.put("httpStatus", response.statusCode());
+                        p.put("startedAt", Timestamp.from(started));
+                        p.put("durationMs", Duration.between(started, Instant.now()).toMillis());
+                        p.put("processorId", processorId);
+                        db.update(c, SqlFiles.get("record-attempt"), p);
+                        c.commit();
+                    } finally {
+                        c.setAutoCommit(true);
+                    }
+                }
+                jms.commit();
+            }
+        } finally {
+            db.close();
+        }
+    }
+
+    /** One JDBC connection per shard for the calling thread, and named parameters bound by position. */
+    private final class Shards {
+        private final Map<String, Connection> connections = new HashMap<>();
+
+        Connection connection(Biller b) throws SQLException {
+            Connection c = connections.get(b.id());
+            if (c == null) {
+                c = DriverManager.getConnection(b.shardJdbcUrl(), "sa", "");
+                connections.put(b.id(), c);
+            }
+            return c;
+        }
+
+        PreparedStatement prepare(Connection c, String sql, Map<String, ?> params) throws SQLException {
+            List<String> names = new ArrayList<>();
+            Matcher m = NAMED.matcher(sql.replaceAll("(?m)--.*$", ""));
+            StringBuilder positional = new StringBuilder();
+            while (m.find()) {
+                names.add(m.group(1));
+                m.appendReplacement(positional, "?");
+            }
+            m.appendTail(positional);
+            PreparedStatement ps = c.prepareStatement(positional.toString());
+            for (int i = 0; i < names.size(); i++) {
+                ps.setObject(i + 1, params.get(names.get(i)));
+            }
+            statements.incrementAndGet();
+            return ps;
+        }
+
+        int update(Connection c, String sql, Map<String, ?> params) throws SQLException {
+            try (PreparedStatement ps = prepare(c, sql, params)) {
+                return ps.executeUpdate();
+            }
+        }
+
+        long queryLong(Connection c, String sql, Map<String, ?> params) throws SQLException {
+            try (PreparedStatement ps = prepare(c, sql, params); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+
+        long queryLong(Biller b, String sql, Map<String, ?> params) throws SQLException {
+            return queryLong(connection(b), sql, params);
+        }
+
+        void close() {
+            connections.values().forEach(c -> {
+                try {
+                    c.close();
+                } catch (SQLException ignored) {
+                    // closing anyway
+                }
+            });
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        running.set(false);
+        for (Thread t : threads) {
+            t.join(5_000);
+        }
+        factory.close();
+    }
+}

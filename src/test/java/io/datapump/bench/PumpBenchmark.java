@@ -1,0 +1,44 @@
+package io.datapump.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The full benchmark (scenarios S1-S6 and many shards): {@code mvn -Pbench verify} (with PumpMemoryBench after package). Not part of 'mvn verify' (its name
+ * matches no surefire include); the smoke run is {@link BenchmarkSmokeTest}. Prints the table and writes
+ * target/bench/results.json, results.md and bench-scaling.png (copied to docs/images/ for the README).
+ */
+class PumpBenchmark {
+
+    @Test
+    void runEveryScenarioAndReport() throws Exception {
+        Path out = Path.of("target", "bench");
+        Path data = out.resolve("data-" + UUID.randomUUID());
+        try (BenchCis cis = new BenchCis(); BenchPump pump = new BenchPump(data, cis, Map.of())) {
+            double scale = Double.parseDouble(System.getProperty("bench.scale", "1"));
+            Benchmark bench = new Benchmark(Benchmark.Sizes.full().scaled(scale), pump, cis);
+            try {
+                bench.runAll();
+            } finally {
+                BenchReport.write(out, bench);
+                System.out.println();
+                System.out.println(BenchReport.table(bench.figures));
+                System.out.println("machine: " + BenchReport.machine());
+                System.out.println("checks: " + bench.checks);
+                System.out.println("facts: " + bench.facts);
+            }
+            if (scale != 1.0) {
+                return;
+            }
+            Path docs = Path.of("docs", "images");
+            Files.createDirectories(docs);
+            Files.copy(out.resolve("bench-scaling.png"), docs.resolve("bench-scaling.png"),
+                    StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}

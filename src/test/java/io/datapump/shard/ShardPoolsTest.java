@@ -1,0 +1,103 @@
+package io.datapump.shard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.Map;
+
+import io.datapump.DataPumpProperties;
+import io.datapump.local.LocalSetup;
+import io.datapump.local.SourceRows;
+import io.datapump.registry.Biller;
+import io.datapump.registry.Lane;
+import io.datapump.support.TestBillers;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Shard pools on a real H2 shard: closed when idle, reopened by the next use, never under a running statement. */
+class ShardPoolsTest {
+
+    ShardDataSources shards;
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    Biller biller;
+
+    @BeforeEach
+    void createShard() {
+        DataPumpProperties properties = new DataPumpProperties();
+        properties.getShards().setIdlePoolTimeout(Duration.ofMillis(400));
+        biller = new Biller("pools", "Pools", Lane.PRODUCTION, true, false,
+                "jdbc:h2:file:" + TestBillers.freshDataDir().resolve("pools") + LocalSetup.H2_OPTIONS, "http://unused");
+        shards = new ShardDataSources(properties, meters);
+        ShardMigrations.migrateSourceTables(shards.dataSource(biller));
+        ShardMigrations.migratePumpTables(shards.dataSource(biller));
+    }
+
+    @AfterEach
+    void close() {
+        shards.destroy();
+    }
+
+    @Test
+    void poolIdlePastTheTimeoutIsClosedAndTheShardStillWorksAfterwards() {
+        // given: a shard used once, holding a work item
+        Shard shard = shards.forBiller(biller);
+        SourceRows.insertWorkItem(shard, "Payment", 1L);
+        assertThat(shards.poolOpen("pools")).isTrue();
+
+        // when: nobody uses it for longer than the idle-pool timeout
+        await().atMost(Duration.ofSeconds(10)).until(() -> !shards.poolOpen("pools"));
+
+        // then: it is closed, and the same Shard (held since before) opens it again on its next use
+        assertThat(shards.openPools()).isZero();
+        Long items = shard.jdbc().queryForObject("SELECT COUNT(*) FROM DataPumpRecord", Map.of(), Long.class);
+        assertThat(items).isEqualTo(1L);
+        assertThat(shards.poolOpen("pools")).isTrue();
+        assertThat(shards.forBiller(biller).jdbc().queryForObject("SELECT COUNT(*) FROM DataPumpRecord", Map.of(),
+                Long.class)).isEqualTo(1L);
+    }
+
+    @Test
+    void poolWithAConnectionOutIsNotClosedWhateverItsIdleTime() throws Exception {
+        // given: a connection taken out of the shard's pool
+        try (Connection connection = shards.dataSource(biller).getConnection()) {
+
+            // when: it stays out for well past the idle-pool timeout
+            await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
+                    .until(() -> shards.poolOpen("pools"));
+
+            // then: it still works
+            try (ResultSet rs = connection.createStatement().executeQuery("SELECT COUNT(*) FROM DataPumpControl")) {
+                assertThat(rs.next()).isTrue();
+            }
+        }
+        // and once it is back, the pool closes when idle
+        await().atMost(Duration.ofSeconds(10)).until(() -> !shards.poolOpen("pools"));
+    }
+
+    @Test
+    void everyStatementOnAShardIsCountedPerBiller() {
+        // given: the counter as it stands after set-up
+        double before = statements();
+        Shard shard = shards.forBiller(biller);
+
+        // when: three statements run, one of them a batch of two rows
+        shard.jdbc().queryForObject("SELECT COUNT(*) FROM DataPumpRecord", Map.of(), Long.class);
+        shard.jdbc().update("UPDATE DataPumpClaimLock SET LastClaimAt = CURRENT_TIMESTAMP", Map.of());
+        shard.jdbc().getJdbcTemplate().batchUpdate(
+                "INSERT INTO DataPumpRecord (ItemType, SourceId, CreatedAt) VALUES ('Payment', 1, CURRENT_TIMESTAMP)",
+                "INSERT INTO DataPumpRecord (ItemType, SourceId, CreatedAt) VALUES ('Payment', 2, CURRENT_TIMESTAMP)");
+
+        // then: the biller's counter grew by three round trips
+        assertThat(statements() - before).isEqualTo(3.0);
+    }
+
+    private double statements() {
+        return meters.get(ShardDataSources.STATEMENTS_METRIC).tag("biller", "pools").counter().count();
+    }
+}
