@@ -56,7 +56,14 @@ class ReplayTest {
                 .biller("switched-off", false, false, 0, 0, CIS);
     }
 
-    @Autowired TestRestTemplate http;
+    TestRestTemplate http;
+
+    /** The admin API needs a user: the operator may read and act. */
+    @Autowired
+    void authenticate(TestRestTemplate anonymous) {
+        http = anonymous.withBasicAuth(io.datapump.support.TestUsers.OPERATOR,
+                io.datapump.support.TestUsers.OPERATOR_PASSWORD);
+    }
     @Autowired BillerRegistry registry;
     @Autowired ShardDataSources shards;
     @Autowired JmsTemplate jms;
