@@ -35,9 +35,11 @@ public class JolokiaAccessFilter extends OncePerRequestFilter {
 
     private static final Set<String> READ_TYPES = Set.of("read", "list", "search", "version");
     private static final Pattern READ_ONLY_OPERATION =
-            Pattern.compile("(dump|get|is|list|count|explain)[A-Za-z0-9]*(\\(.*\\))?");
+            Pattern.compile("(dump|get|is|list|count|explain|canInvoke)[A-Za-z0-9]*(\\(.*\\))?");
     private static final Set<String> READ_ONLY_DOMAINS = Set.of("org.apache.camel", "hawtio");
     private static final int MAX_BODY = 1 << 20;
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JolokiaAccessFilter.class);
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -67,6 +69,9 @@ public class JolokiaAccessFilter extends OncePerRequestFilter {
             allowed = getAllowed(p != null ? p : jolokiaPath(path));
         }
         if (!allowed) {
+            LOG.debug("Jolokia request of {} refused: {} {}", auth == null ? "anonymous" : auth.getName(),
+                    request.getMethod(), checked instanceof CachedBodyRequest c ? new String(c.body,
+                            java.nio.charset.StandardCharsets.UTF_8) : request.getRequestURI());
             response.sendError(HttpServletResponse.SC_FORBIDDEN,
                     "this Jolokia request needs the operator role (viewers may read, list, search)");
             return;
