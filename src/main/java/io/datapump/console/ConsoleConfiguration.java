@@ -45,6 +45,7 @@ public class ConsoleConfiguration {
         camel.setSourceLocationEnabled(true);
         camel.setBacklogTracing(trace.isEnabled());
         camel.setBacklogTracingStandby(trace.isStandby());
+        camel.setBacklogTracingTemplates(trace.isTraceTemplates());
         Masked.BacklogTracer tracer = new Masked.BacklogTracer(camel, masker::mask, masker::isSensitiveName);
         tracer.setEnabled(trace.isEnabled());
         tracer.setStandby(trace.isStandby());
@@ -56,6 +57,8 @@ public class ConsoleConfiguration {
         tracer.setIncludeExchangeProperties(trace.isIncludeExchangeProperties());
         tracer.setIncludeExchangeVariables(trace.isIncludeExchangeVariables());
         tracer.setIncludeException(trace.isIncludeException());
+        tracer.setTraceTemplates(trace.isTraceTemplates());
+        tracer.setTraceRests(trace.isTraceRests());
         tracer.setTracePattern(trace.getTracePattern());
         tracer.setTraceFilter(trace.getTraceFilter());
         camel.getCamelContextExtension().addContextPlugin(BacklogTracer.class, tracer);

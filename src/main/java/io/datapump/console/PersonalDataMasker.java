@@ -12,7 +12,8 @@ import java.util.stream.Collectors;
  * Masks payment and personal data in any text: the values of the configured fields (account, card and bank
  * numbers, e-mail, names, address) wherever they appear as JSON ({@code "cardNumber":"4111…"}, also escaped inside a
  * JSON string), XML elements or {@code key=value} pairs (a {@code Map.toString()}), plus any e-mail address and any
- * card number (13-19 digits passing the Luhn check) found in free text. Masking is idempotent.
+ * card number (13-19 digits passing the Luhn check) found in free text. Masking is idempotent. A name or account
+ * number in free text ("customer Ada Lovelace") cannot be recognised: code logs ids, and names only as fields.
  */
 public final class PersonalDataMasker {
 
@@ -21,7 +22,8 @@ public final class PersonalDataMasker {
             "bankRoutingNumber", "email", "firstName", "lastName", "serviceAddress");
 
     private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}");
-    private static final Pattern DIGITS = Pattern.compile("(?<![\\d.])\\d{13,19}(?![\\d.])");
+    /** A card number: 13-19 digits starting 2-6, standing alone (not part of an id like 5F3A-0000000000000012B). */
+    private static final Pattern DIGITS = Pattern.compile("(?<![\\w.])[2-6]\\d{12,18}(?![\\w.])");
 
     /** What logs use until the application has started with its configured fields. */
     private static volatile PersonalDataMasker current = new PersonalDataMasker(DEFAULT_FIELDS);
@@ -39,8 +41,8 @@ public final class PersonalDataMasker {
         this.json = Pattern.compile("(\\\\?\"" + names + "\\\\?\"\\s*:\\s*)(\\\\?\"(?:[^\"\\\\]|\\\\[^\"])*\\\\?\"|[-0-9.]+)",
                 Pattern.CASE_INSENSITIVE);
         this.xml = Pattern.compile("(<" + names + ">)([^<]*)(</)", Pattern.CASE_INSENSITIVE);
-        // name=value up to the next separator of a Map.toString() or a log line
-        this.keyValue = Pattern.compile("(\\b" + names + "\\s*=\\s*)([^,;&}\\]\\s][^,;&}\\]]*)",
+        // name=value up to the next separator of a Map.toString() or a log line, or the next name=
+        this.keyValue = Pattern.compile("(\\b" + names + "\\s*=\\s*)([^,;&}\\]\\s](?:(?!\\s+[\\w.]+\\s*=)[^,;&}\\]\\n])*)",
                 Pattern.CASE_INSENSITIVE);
     }
 
