@@ -46,7 +46,9 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     // every log line the item routes write, so the check covers them
-    "logging.level.io.datapump=DEBUG"
+    "logging.level.io.datapump=DEBUG",
+    // its own MBean names: other test contexts may live in the same JVM
+    "camel.main.name=tracing-masking-test"
 })
 @ActiveProfiles("local")
 @ExtendWith(OutputCaptureExtension.class)
@@ -80,12 +82,14 @@ class TracingMaskingTest {
     @Autowired BillerRegistry registry;
     @Autowired ShardDataSources shards;
     @Autowired ProducerTemplate producer;
+    @Autowired org.apache.camel.CamelContext camel;
 
     @Test
     void tracedMessagesAndLogsShowNoPaymentOrPersonalData(CapturedOutput output) throws Exception {
         // given: the tracer on standby, switched on as an operator does it in the console (JMX, via Jolokia)
         MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
-        ObjectName tracer = new ObjectName("org.apache.camel:context=data-pump,type=tracer,name=BacklogTracer");
+        ObjectName tracer = new ObjectName("org.apache.camel:context=" + camel.getManagementName()
+                + ",type=tracer,name=BacklogTracer");
         assertThat(jmx.getAttribute(tracer, "Standby")).isEqualTo(true);
         assertThat(jmx.getAttribute(tracer, "Enabled")).isEqualTo(false);
         jmx.setAttribute(tracer, new Attribute("BacklogSize", 1000));

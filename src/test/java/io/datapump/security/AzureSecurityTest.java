@@ -18,7 +18,6 @@ import com.nimbusds.jwt.SignedJWT;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.autoconfigure.http.HttpMessageConvertersAutoConfiguration;
 import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
@@ -37,8 +36,10 @@ import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.web.servlet.MockMvc;
-import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.function.RequestPredicates;
+import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.RouterFunctions;
+import org.springframework.web.servlet.function.ServerResponse;
 
 /**
  * The azure profile's security with locally signed tokens: the real filter chain (AzureSecurity) with a JWT decoder
@@ -46,7 +47,9 @@ import org.springframework.web.bind.annotation.RestController;
  * make a viewer or an operator; anything else is refused.
  */
 @SpringBootTest(classes = AzureSecurityTest.App.class, webEnvironment = SpringBootTest.WebEnvironment.MOCK,
-        properties = {"DATAPUMP_ENTRA_TENANT_ID=test-tenant", "DATAPUMP_ENTRA_AUDIENCE=api://data-pump-test"})
+        properties = {
+            "SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URI=https://login.microsoftonline.com/test-tenant/v2.0",
+            "DATAPUMP_SECURITY_AUDIENCE=api://data-pump-test"})
 @AutoConfigureMockMvc
 @ActiveProfiles("azure")
 class AzureSecurityTest {
@@ -56,12 +59,14 @@ class AzureSecurityTest {
     static final RSAKey KEY = key();
     static final RSAKey OTHER_KEY = key();
 
-    /** The security configuration alone, in front of a controller that answers 200 to everything. */
-    @SpringBootConfiguration
+    /**
+     * The security configuration alone, in front of an endpoint that answers 200 to everything. Deliberately no
+     * stereotype annotation, so no other test's component scan picks it up.
+     */
     @ImportAutoConfiguration({DispatcherServletAutoConfiguration.class, WebMvcAutoConfiguration.class,
         HttpMessageConvertersAutoConfiguration.class, JacksonAutoConfiguration.class, SecurityAutoConfiguration.class,
         OAuth2ResourceServerAutoConfiguration.class})
-    @Import({SecurityConfiguration.class, LocalSecurity.class, AzureSecurity.class, App.Anything.class})
+    @Import({SecurityConfiguration.class, LocalSecurity.class, AzureSecurity.class})
     static class App {
         /** What Spring Boot builds from issuer-uri and audiences, with the test key instead of Entra's JWKS. */
         @Bean
@@ -74,12 +79,9 @@ class AzureSecurityTest {
             return decoder;
         }
 
-        @RestController
-        static class Anything {
-            @RequestMapping("/**")
-            String any() {
-                return "ok";
-            }
+        @Bean
+        RouterFunction<ServerResponse> anything() {
+            return RouterFunctions.route(RequestPredicates.all(), request -> ServerResponse.ok().body("ok"));
         }
     }
 

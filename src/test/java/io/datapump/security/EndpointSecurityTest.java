@@ -32,13 +32,16 @@ import org.springframework.test.context.DynamicPropertySource;
 class EndpointSecurityTest {
 
     static final CisStub CIS = new CisStub();
-    static final String TRACER = "org.apache.camel:context=data-pump,type=tracer,name=BacklogTracer";
+    static final String CONTEXT = "endpoint-security-test";
+    static final String TRACER = "org.apache.camel:context=" + CONTEXT + ",type=tracer,name=BacklogTracer";
     static final int ALLOWED = -1; // neither 401 nor 403
 
     @DynamicPropertySource
     static void configure(DynamicPropertyRegistry registry) {
         registry.add("datapump.local.data-dir", () -> TestBillers.freshDataDir().toString());
         registry.add("datapump.local.source-simulator.rate", () -> 0);
+        // its own MBean names: other test contexts may live in the same JVM
+        registry.add("camel.main.name", () -> CONTEXT);
         TestBillers.into(registry).biller("acme", false, true, 0, 0, CIS);
     }
 
@@ -103,8 +106,8 @@ class EndpointSecurityTest {
                 new Call("POST", jolokia, "[{\"type\":\"list\",\"path\":\"org.apache.camel\"},{\"type\":\"search\","
                         + "\"mbean\":\"org.apache.camel:type=routes,*\"}]", 401, 200, 200),
                 // the console draws route diagrams and statistics with read-only Camel operations
-                new Call("POST", jolokia, "{\"type\":\"exec\",\"mbean\":\"org.apache.camel:context=data-pump,"
-                        + "type=context,name=\\\"data-pump\\\"\",\"operation\":\"dumpRoutesAsXml()\"}", 401, 200, 200),
+                new Call("POST", jolokia, "{\"type\":\"exec\",\"mbean\":\"org.apache.camel:context=" + CONTEXT + ","
+                        + "type=context,name=\\\"" + CONTEXT + "\\\"\",\"operation\":\"dumpRoutesAsXml()\"}", 401, 200, 200),
                 Call.act("POST", jolokia, "{\"type\":\"exec\",\"mbean\":\"" + TRACER + "\","
                         + "\"operation\":\"setEnabled(boolean)\",\"arguments\":[false]}", 200),
                 Call.act("POST", jolokia, "{\"type\":\"write\",\"mbean\":\"" + TRACER + "\","
