@@ -69,7 +69,14 @@ class DeliveryGuaranteesTest {
     @Autowired ShardDataSources shards;
     @Autowired BillerClaims claims;
     @Autowired ObjectMapper json;
-    @Autowired org.springframework.boot.test.web.client.TestRestTemplate http;
+    org.springframework.boot.test.web.client.TestRestTemplate http;
+
+    /** The admin API needs a user: the operator may read and act. */
+    @Autowired
+    void authenticate(org.springframework.boot.test.web.client.TestRestTemplate anonymous) {
+        http = anonymous.withBasicAuth(io.datapump.support.TestUsers.OPERATOR,
+                io.datapump.support.TestUsers.OPERATOR_PASSWORD);
+    }
     @Value("${datapump.endpoints.production.biller-out}") String billerTopic;
     @Value("${datapump.endpoints.production.payment-out}") String paymentTopic;
 

@@ -102,7 +102,14 @@ class EndToEndDeliveryTest {
 
     @Autowired BillerRegistry registry;
     @Autowired ShardDataSources shards;
-    @Autowired TestRestTemplate http;
+    TestRestTemplate http;
+
+    /** The admin API needs a user: the operator may read and act. */
+    @Autowired
+    void authenticate(TestRestTemplate anonymous) {
+        http = anonymous.withBasicAuth(io.datapump.support.TestUsers.OPERATOR,
+                io.datapump.support.TestUsers.OPERATOR_PASSWORD);
+    }
 
     @AfterAll
     static void stopStub() {

@@ -57,7 +57,14 @@ class ReplayTest {
                 .biller("stubborn", false, true, 0, 0, CIS);
     }
 
-    @Autowired TestRestTemplate http;
+    TestRestTemplate http;
+
+    /** The admin API needs a user: the operator may read and act. */
+    @Autowired
+    void authenticate(TestRestTemplate anonymous) {
+        http = anonymous.withBasicAuth(io.datapump.support.TestUsers.OPERATOR,
+                io.datapump.support.TestUsers.OPERATOR_PASSWORD);
+    }
     @Autowired BillerRegistry registry;
     @Autowired ShardDataSources shards;
     @Autowired JmsTemplate jms;

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.datapump.support.TestUsers;
+
 /** The packaged pump (target/data-pump-*.jar) as a separate JVM, which the test can kill with SIGKILL. */
 final class AppProcess {
 
@@ -58,7 +60,11 @@ final class AppProcess {
                 "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "--spring.profiles.active=local"));
         args.forEach((k, v) -> command.add("--" + k + "=" + v));
         Path log = logDir.resolve(name + "-" + (++runs) + ".log");
-        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        // the local users' passwords (otherwise generated at every start)
+        builder.environment().put("DATAPUMP_OPERATOR_PASSWORD", TestUsers.OPERATOR_PASSWORD);
+        builder.environment().put("DATAPUMP_VIEWER_PASSWORD", TestUsers.VIEWER_PASSWORD);
+        process = builder.start();
     }
 
     /** Waits until the pump answers its liveness probe. */
@@ -76,10 +82,11 @@ final class AppProcess {
         throw new IllegalStateException("the pump did not come up within " + timeout);
     }
 
-    /** HTTP status of a GET, or -1 when nothing answers. */
+    /** HTTP status of a GET as the operator (the probes need no user, the rest does), or -1 when nothing answers. */
     int status(String path) {
         try {
             HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .header("Authorization", TestUsers.basic(TestUsers.OPERATOR, TestUsers.OPERATOR_PASSWORD))
                     .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
             return r.statusCode();
         } catch (Exception e) {

@@ -1,0 +1,12 @@
+package io.datapump.console;
+
+import org.springframework.boot.logging.logback.ExtendedWhitespaceThrowableProxyConverter;
+
+/** Logback {@code %wEx}: stack traces whose messages (a CIS error body, a SQL value) are masked too. */
+public class MaskingThrowableConverter extends ExtendedWhitespaceThrowableProxyConverter {
+
+    @Override
+    protected String throwableProxyToString(ch.qos.logback.classic.spi.IThrowableProxy tp) {
+        return PersonalDataMasker.current().mask(super.throwableProxyToString(tp));
+    }
+}

@@ -1,0 +1,194 @@
+package io.datapump.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.datapump.support.CisStub;
+import io.datapump.support.TestBillers;
+import io.datapump.support.TestUsers;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Every protected endpoint against every caller, on the real application (local profile): without credentials
+ * 401, a viewer on an operator endpoint 403, the right role gets through; the k8s probes stay open. Endpoints the
+ * lead engineer adds on main (pause/resume, run reports, OpenAPI, prometheus) are checked for the security decision
+ * only: the right role is not refused (401/403), whatever the endpoint answers then.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("local")
+class EndpointSecurityTest {
+
+    static final CisStub CIS = new CisStub();
+    static final String CONTEXT = "endpoint-security-test";
+    static final String TRACER = "org.apache.camel:context=" + CONTEXT + ",type=tracer,name=BacklogTracer";
+    static final int ALLOWED = -1; // neither 401 nor 403
+
+    @DynamicPropertySource
+    static void configure(DynamicPropertyRegistry registry) {
+        registry.add("datapump.local.data-dir", () -> TestBillers.freshDataDir().toString());
+        registry.add("datapump.local.source-simulator.rate", () -> 0);
+        // its own MBean names: other test contexts may live in the same JVM
+        registry.add("camel.main.name", () -> CONTEXT);
+        TestBillers.into(registry).biller("acme", false, true, 0, 0, CIS);
+    }
+
+    @AfterAll
+    static void stopStub() {
+        CIS.close();
+    }
+
+    @LocalServerPort int port;
+    final HttpClient client = HttpClient.newHttpClient();
+
+    /** One call and what each caller must get: anonymous, viewer, operator. */
+    record Call(String method, String path, String body, int anonymous, int viewer, int operator) {
+        static Call read(String path, int rightRole) {
+            return new Call("GET", path, null, 401, rightRole, rightRole);
+        }
+
+        static Call act(String method, String path, String body, int operator) {
+            return new Call(method, path, body, 401, 403, operator);
+        }
+
+        static Call open(String path) {
+            return new Call("GET", path, null, 200, 200, 200);
+        }
+    }
+
+    static List<Call> matrix() {
+        String jolokia = "/actuator/jolokia";
+        return List.of(
+                Call.open("/actuator/health/liveness"),
+                Call.open("/actuator/health/readiness"),
+                // admin API: reads for viewers
+                Call.read("/api/billers", 200),
+                Call.read("/api/billers/acme", 200),
+                Call.read("/api/failures", 200),
+                Call.read("/api/replays", 200),
+                Call.read("/api/audit", 200),
+                Call.read("/api/runs", ALLOWED),
+                Call.read("/v3/api-docs", ALLOWED),
+                // admin API: actions for operators
+                Call.act("POST", "/api/replay", "{\"all\":true,\"dryRun\":true}", 200),
+                Call.act("POST", "/api/replay/dead-letters?lane=production&dryRun=true", null, 200),
+                Call.act("POST", "/api/billers/nobody/rerun", null, 404),
+                Call.act("POST", "/api/billers/acme/pause", null, ALLOWED),
+                Call.act("POST", "/api/billers/acme/resume", null, ALLOWED),
+                Call.act("DELETE", "/api/replays/1", null, ALLOWED),
+                // actuator
+                Call.read("/actuator", 200),
+                Call.read("/actuator/health", 200),
+                Call.read("/actuator/info", 200),
+                Call.read("/actuator/metrics", 200),
+                Call.read("/actuator/camelroutes", 200),
+                Call.read("/actuator/prometheus", ALLOWED),
+                // the console and Jolokia
+                Call.read("/actuator/hawtio/", 200),
+                Call.read("/actuator/hawtio/index.html", 200),
+                Call.read(jolokia + "/version", 200),
+                Call.read(jolokia + "/read/" + TRACER + "/Enabled", 200),
+                Call.read(jolokia + "/exec/" + TRACER + "/isEnabled()", 200),
+                new Call("POST", jolokia, "{\"type\":\"read\",\"mbean\":\"" + TRACER + "\",\"attribute\":\"Standby\"}",
+                        401, 200, 200),
+                new Call("POST", jolokia, "[{\"type\":\"list\",\"path\":\"org.apache.camel\"},{\"type\":\"search\","
+                        + "\"mbean\":\"org.apache.camel:type=routes,*\"}]", 401, 200, 200),
+                // the console draws route diagrams and statistics with read-only Camel operations
+                new Call("POST", jolokia, "{\"type\":\"exec\",\"mbean\":\"org.apache.camel:context=" + CONTEXT + ","
+                        + "type=context,name=\\\"" + CONTEXT + "\\\"\",\"operation\":\"dumpRoutesAsXml()\"}", 401, 200, 200),
+                Call.act("POST", jolokia, "{\"type\":\"exec\",\"mbean\":\"" + TRACER + "\","
+                        + "\"operation\":\"setEnabled(boolean)\",\"arguments\":[false]}", 200),
+                Call.act("POST", jolokia, "{\"type\":\"write\",\"mbean\":\"" + TRACER + "\","
+                        + "\"attribute\":\"BacklogSize\",\"value\":200}", 200),
+                Call.act("POST", jolokia, "[{\"type\":\"read\",\"mbean\":\"" + TRACER + "\"},{\"type\":\"exec\","
+                        + "\"mbean\":\"" + TRACER + "\",\"operation\":\"clear()\"}]", 200),
+                Call.act("GET", jolokia + "/exec/" + TRACER + "/clear()", null, 200),
+                Call.act("POST", "/actuator/hawtio/jolokia", "{\"type\":\"exec\",\"mbean\":\"" + TRACER + "\","
+                        + "\"operation\":\"setEnabled(boolean)\",\"arguments\":[false]}", 200),
+                Call.act("POST", jolokia, "not json", ALLOWED));
+    }
+
+    @Test
+    void everyEndpointAnswersEachRoleAsTheMatrixSays() throws Exception {
+        // given: the running application with its two local users
+        List<String> mismatches = new ArrayList<>();
+
+        // when: every call is made without credentials, as the viewer and as the operator
+        for (Call call : matrix()) {
+            check(call, null, call.anonymous(), mismatches);
+            check(call, TestUsers.basic(TestUsers.VIEWER, TestUsers.VIEWER_PASSWORD), call.viewer(), mismatches);
+            check(call, TestUsers.basic(TestUsers.OPERATOR, TestUsers.OPERATOR_PASSWORD), call.operator(),
+                    mismatches);
+        }
+
+        // then: each answered as expected
+        assertThat(mismatches).isEmpty();
+    }
+
+    @Test
+    void aWrongPasswordIsUnauthorized() throws Exception {
+        // given / when
+        int status = send("GET", "/api/billers", null, TestUsers.basic(TestUsers.OPERATOR, "wrong"), "application/json");
+
+        // then
+        assertThat(status).isEqualTo(401);
+    }
+
+    @Test
+    void aBrowserWithoutASessionIsSentToTheLoginPage() throws Exception {
+        // given / when: a page request without credentials
+        HttpResponse<String> console = client.send(request("GET", "/actuator/hawtio/", null, null, "text/html"),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> login = client.send(request("GET", "/login", null, null, "text/html"),
+                HttpResponse.BodyHandlers.ofString());
+
+        // then: redirected to the login form, which is served to anyone
+        assertThat(console.statusCode()).isEqualTo(302);
+        assertThat(console.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/login"));
+        assertThat(login.statusCode()).isEqualTo(200);
+        assertThat(login.body()).contains("name=\"username\"", "name=\"password\"");
+    }
+
+    private void check(Call call, String authorization, int expected, List<String> mismatches) throws Exception {
+        int status = send(call.method(), call.path(), call.body(), authorization, "application/json");
+        boolean ok = expected == ALLOWED ? status != 401 && status != 403 : status == expected;
+        if (!ok) {
+            String who = authorization == null ? "anonymous"
+                    : authorization.equals(TestUsers.basic(TestUsers.VIEWER, TestUsers.VIEWER_PASSWORD))
+                    ? "viewer" : "operator";
+            mismatches.add(call.method() + " " + call.path() + " as " + who + ": " + status + ", expected "
+                    + (expected == ALLOWED ? "not 401/403" : expected));
+        }
+    }
+
+    private int send(String method, String path, String body, String authorization, String accept) throws Exception {
+        return client.send(request(method, path, body, authorization, accept), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
+    private HttpRequest request(String method, String path, String body, String authorization, String accept) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Accept", accept)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return b.build();
+    }
+}
