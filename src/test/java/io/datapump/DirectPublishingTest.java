@@ -88,7 +88,14 @@ class DirectPublishingTest {
     @Autowired JmsTemplate jms;
     @Autowired JdbcTemplate registryDb;
     @Autowired ObjectMapper json;
-    @Autowired TestRestTemplate http;
+    TestRestTemplate http;
+
+    /** The admin API needs a user: the operator may read and act. */
+    @Autowired
+    void authenticate(TestRestTemplate anonymous) {
+        http = anonymous.withBasicAuth(io.datapump.support.TestUsers.OPERATOR,
+                io.datapump.support.TestUsers.OPERATOR_PASSWORD);
+    }
     @Autowired io.micrometer.core.instrument.MeterRegistry meters;
     @Value("${datapump.endpoints.production.payment-out}") String paymentTopic;
     @Value("${datapump.topology.production.dead-letter-queue}") String deadLetterQueue;

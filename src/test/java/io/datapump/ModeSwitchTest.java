@@ -76,7 +76,14 @@ class ModeSwitchTest {
     @Autowired ShardDataSources shards;
     @Autowired DirectItemPublisher publisher;
     @Autowired JdbcTemplate registryDb;
-    @Autowired TestRestTemplate http;
+    TestRestTemplate http;
+
+    /** The admin API needs a user: the operator may read and act. */
+    @Autowired
+    void authenticate(TestRestTemplate anonymous) {
+        http = anonymous.withBasicAuth(io.datapump.support.TestUsers.OPERATOR,
+                io.datapump.support.TestUsers.OPERATOR_PASSWORD);
+    }
 
     private static long directProcessed(ShardProbe probe) {
         return probe.count(BILLER, "SELECT COUNT(*) FROM DataPumpControl c JOIN DataPumpDirectItem d"

@@ -55,7 +55,14 @@ class OperationsApiTest {
         CIS.close();
     }
 
-    @Autowired TestRestTemplate http;
+    TestRestTemplate http;
+
+    /** The admin API needs a user: the operator may read and act. */
+    @Autowired
+    void authenticate(TestRestTemplate anonymous) {
+        http = anonymous.withBasicAuth(io.datapump.support.TestUsers.OPERATOR,
+                io.datapump.support.TestUsers.OPERATOR_PASSWORD);
+    }
     @Autowired BillerRegistry registry;
     @Autowired ShardDataSources shards;
     @Autowired BacklogGauges gauges;
