@@ -26,7 +26,8 @@ import org.springframework.stereotype.Component;
  * again on its item topic for delivery after a growing delay (datapump.retry.delayed.*), honouring a CIS's
  * Retry-After. The broker holds it durably meanwhile; no consumer thread waits. When the delayed retries are spent
  * the item goes to the dead-letter channel. Deferrals (breaker open, biller busy) are re-published the same way
- * without spending a retry.
+ * without spending a retry. A biller message is given up on (its publisher publishes the biller again), unless its
+ * database is unreachable: then it is re-published after the shard back-off, still holding the biller's marker.
  */
 @Component("retries")
 public class Retries {
@@ -59,16 +60,23 @@ public class Retries {
     /**
      * Prepares the exchange for its durable retry: on return either {@link DataPumpHeaders#PUBLISH_URI} names where to
      * publish the body, or {@link DataPumpHeaders#EXHAUSTED} says the item goes to the dead-letter channel, or
-     * neither (a biller message, which the publisher re-drives).
+     * neither (a biller message given up on, which the publisher re-drives). A biller message whose database is
+     * unreachable is deferred instead: {@link DataPumpHeaders#PUBLISH_URI} names its biller topic.
      */
     public void schedule(Exchange exchange) throws JsonProcessingException {
         Failure failure = policy.classify(exchange);
         ItemMessage item = exchange.getProperty(DataPumpHeaders.ITEM, ItemMessage.class);
+        Instant now = clock.instant();
         if (item == null) {
-            dropBillerMessage(exchange, failure);
+            BillerMessage message = exchange.getProperty(DataPumpHeaders.BILLER_MESSAGE, BillerMessage.class);
+            String lane = exchange.getProperty(DataPumpHeaders.ROUTE_LANE, String.class);
+            if (message != null && lane != null && waitsForItsDatabase(failure)) {
+                deferBillerMessage(exchange, message, lane, failure, now);
+            } else {
+                dropBillerMessage(exchange, failure);
+            }
             return;
         }
-        Instant now = clock.instant();
         if (failure.isTransient() && cisGuard.isOpen(item.billerId())) {
             // the biller's CIS is known to be down: wait for its breaker instead of spending a retry
             failure = new Failure(FailureKind.DEFERRED, failure.errorClass(), failure.message() + " (CIS breaker open)",
@@ -103,6 +111,28 @@ public class Retries {
             LOG.info("Item {} scheduled for retry {} in {} ({}: {})", item.key(), next.retry(), delay,
                     failure.errorClass(), failure.message());
         }
+    }
+
+    /** Neither the biller message nor its biller is at fault: the shard or the registry is unreachable. */
+    private static boolean waitsForItsDatabase(Failure failure) {
+        return "ShardUnavailable".equals(failure.errorClass()) || "DatabaseUnavailable".equals(failure.errorClass());
+    }
+
+    /**
+     * Its database is down, so the biller message cannot release the biller's outstanding marker: dropping it would
+     * leave the biller unpublished until the marker's lease ran out. It is published again, with the same marker
+     * token, after the shard back-off (or what the back-off has left), until it gets through or its kill date.
+     */
+    private void deferBillerMessage(Exchange exchange, BillerMessage message, String lane, Failure failure,
+                                    Instant now) throws JsonProcessingException {
+        // what is left of the shard's back-off, else a whole back-off; never a tight loop
+        Duration delay = failure.retryAfter() != null ? max(failure.retryAfter(), Duration.ofSeconds(1))
+                : properties.getShards().getUnavailableBackoff();
+        publishing.prepare(exchange, message, lane, now.plus(delay));
+        meters.counter("datapump.biller.messages.deferred", "biller", message.billerId(), "errorClass",
+                failure.errorClass()).increment();
+        LOG.info("Biller message for {} deferred for {}: {} ({})", message.billerId(), delay, failure.errorClass(),
+                failure.message());
     }
 
     private void dropBillerMessage(Exchange exchange, Failure failure) {

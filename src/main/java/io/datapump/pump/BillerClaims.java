@@ -127,10 +127,7 @@ public class BillerClaims {
         shards.forBiller(biller).jdbc().update(SqlFiles.get("hold-outstanding"), Map.of("token", token));
         Instant now = clock.instant();
         if (batch.throttled()) {
-            Instant at = now.plus(throttleDelay);
-            exchange.getMessage().setHeader(ItemPublishing.ARTEMIS_SCHEDULED_DELIVERY, at.toEpochMilli());
-            exchange.getMessage().setHeader(ItemPublishing.SERVICE_BUS_SCHEDULED_ENQUEUE,
-                    java.time.OffsetDateTime.ofInstant(at, java.time.ZoneOffset.UTC));
+            ItemPublishing.deliverAt(exchange.getMessage(), now.plus(throttleDelay));
         }
         return new BillerMessage(batch.billerId(), batch.lane(), BillerMessage.CONTINUATION, now,
                 killDate.deadline(batch.lane()), token);

@@ -17,7 +17,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Publishes item messages outside the biller consumer (durable retries, the sweeper, replay): JSON body, routing
- * headers, an optional delivery time, to the item topic of the item's lane and type.
+ * headers, an optional delivery time, to the item topic of the item's lane and type. Also re-publishes a biller
+ * message that must wait for its shard.
  */
 @Component("itemPublishing")
 public class ItemPublishing {
@@ -67,10 +68,28 @@ public class ItemPublishing {
         message.setHeader(DataPumpHeaders.ITEM_TYPE, item.itemType());
         message.setHeader(DataPumpHeaders.RECORD_ID, item.recordId());
         if (deliverAt != null) {
-            message.setHeader(ARTEMIS_SCHEDULED_DELIVERY, deliverAt.toEpochMilli());
-            message.setHeader(SERVICE_BUS_SCHEDULED_ENQUEUE, OffsetDateTime.ofInstant(deliverAt, ZoneOffset.UTC));
+            deliverAt(message, deliverAt);
         }
         exchange.setProperty(DataPumpHeaders.PUBLISH_URI, uri(item.lane(), type, deliverAt != null));
+    }
+
+    /** Prepares the biller message to go again on {@code lane}'s biller topic, delivered at {@code deliverAt}. */
+    public void prepare(Exchange exchange, BillerMessage biller, String lane, Instant deliverAt)
+            throws JsonProcessingException {
+        Message message = exchange.getMessage();
+        message.setBody(json.writeValueAsString(biller));
+        message.removeHeaders("*");
+        message.setHeader(DataPumpHeaders.BILLER_ID, biller.billerId());
+        message.setHeader(DataPumpHeaders.LANE, lane);
+        deliverAt(message, deliverAt);
+        exchange.setProperty(DataPumpHeaders.PUBLISH_URI,
+                environment.getRequiredProperty("datapump.endpoints." + lane + ".biller-retry-out"));
+    }
+
+    /** Sets the delivery time in the header each transport reads (the other transport ignores it). */
+    public static void deliverAt(Message message, Instant at) {
+        message.setHeader(ARTEMIS_SCHEDULED_DELIVERY, at.toEpochMilli());
+        message.setHeader(SERVICE_BUS_SCHEDULED_ENQUEUE, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
     }
 
     /** The item topic endpoint of a lane and type (the scheduling one for a delayed delivery). */

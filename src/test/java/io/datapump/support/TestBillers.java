@@ -53,4 +53,10 @@ public final class TestBillers {
         registry.add("datapump.local.billers[" + (index - 1) + "].mode", () -> "direct");
         return this;
     }
+
+    /** Gives the biller added last its own shard database at {@code jdbcUrl} (e.g. on a server the test stops). */
+    public TestBillers shardUrl(String jdbcUrl) {
+        registry.add("datapump.local.billers[" + (index - 1) + "].shard-url", () -> jdbcUrl);
+        return this;
+    }
 }
