@@ -334,17 +334,39 @@ final class Benchmark {
 
     /** Every scenario in order. */
     void runAll() throws Exception {
+        run(java.util.Set.of("S1", "S2", "S3", "S4", "S5", "S6", "MANY"));
+    }
+
+    /**
+     * The named scenarios in order (S1 ... S6, MANY for the many-shards check; S2 needs S1's figure and runs S1
+     * too), after the warm-up.
+     */
+    void run(java.util.Set<String> scenarios) throws Exception {
         long t0 = System.currentTimeMillis();
-        progress("sizes " + sizes);
+        progress("sizes " + sizes + ", scenarios " + scenarios);
         warmUp();
         progress("warm-up done");
-        double pumpRate = s1();
-        s2(pumpRate);
-        s3();
-        s4();
-        s5();
-        s6();
-        manyShards();
+        if (scenarios.contains("S1") || scenarios.contains("S2")) {
+            double pumpRate = s1();
+            if (scenarios.contains("S2")) {
+                s2(pumpRate);
+            }
+        }
+        if (scenarios.contains("S3")) {
+            s3();
+        }
+        if (scenarios.contains("S4")) {
+            s4();
+        }
+        if (scenarios.contains("S5")) {
+            s5();
+        }
+        if (scenarios.contains("S6")) {
+            s6();
+        }
+        if (scenarios.contains("MANY")) {
+            manyShards();
+        }
         facts.put("totalSeconds", (System.currentTimeMillis() - t0) / 1000);
     }
 }

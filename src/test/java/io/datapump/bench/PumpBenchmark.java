@@ -23,7 +23,12 @@ class PumpBenchmark {
             double scale = Double.parseDouble(System.getProperty("bench.scale", "1"));
             Benchmark bench = new Benchmark(Benchmark.Sizes.full().scaled(scale), pump, cis);
             try {
-                bench.runAll();
+                String only = System.getProperty("bench.scenarios", "").trim();
+                if (only.isEmpty()) {
+                    bench.runAll();
+                } else {
+                    bench.run(java.util.Set.of(only.toUpperCase(java.util.Locale.ROOT).split("\\s*,\\s*")));
+                }
             } finally {
                 BenchReport.write(out, bench);
                 System.out.println();
@@ -32,7 +37,7 @@ class PumpBenchmark {
                 System.out.println("checks: " + bench.checks);
                 System.out.println("facts: " + bench.facts);
             }
-            if (scale != 1.0) {
+            if (scale != 1.0 || !System.getProperty("bench.scenarios", "").isBlank()) {
                 return;
             }
             Path docs = Path.of("docs", "images");
