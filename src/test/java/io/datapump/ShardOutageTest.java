@@ -3,7 +3,6 @@ package io.datapump;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +22,7 @@ import io.datapump.shard.SqlFiles;
 import io.datapump.support.CisStub;
 import io.datapump.support.ShardProbe;
 import io.datapump.support.TestBillers;
+import io.datapump.support.Ports;
 
 import org.apache.camel.ProducerTemplate;
 import org.h2.tools.Server;
@@ -47,7 +47,7 @@ class ShardOutageTest {
 
     static final CisStub CIS = new CisStub();
     static final int ITEMS = 30;
-    static final int PORT = freePort();
+    static final int PORT = Ports.free();
     static final Path SHARD_DIR = TestBillers.freshDataDir().resolve("fragile-shard-server");
     static Server shardServer = startShardServer();
 
@@ -118,14 +118,6 @@ class ShardOutageTest {
             return Server.createTcpServer("-tcpPort", String.valueOf(PORT), "-baseDir", SHARD_DIR.toString(),
                     "-ifNotExists").start();
         } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
     }

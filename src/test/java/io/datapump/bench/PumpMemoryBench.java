@@ -23,6 +23,8 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.datapump.support.Ports;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
@@ -54,7 +56,7 @@ class PumpMemoryBench {
         Process pump = null;
         try (BenchCis cis = new BenchCis()) {
             cis.countKeys(false);
-            int port = freePort();
+            int port = Ports.free();
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:+UseG1GC",
                     "-Xlog:gc:file=" + gcLog, "-jar", packagedJar().toString(), "--spring.profiles.active=local",
@@ -159,12 +161,6 @@ class PumpMemoryBench {
             }
         }
         return -1;
-    }
-
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     private static Path packagedJar() throws IOException {

@@ -1,7 +1,6 @@
 package io.datapump.faults;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -30,6 +29,7 @@ import org.springframework.core.io.ClassPathResource;
 
 import io.datapump.DataPumpProperties;
 import io.datapump.support.CisStub;
+import io.datapump.support.Ports;
 
 /**
  * Everything one fault scenario runs against, each part separately breakable: H2 TCP servers for the registry and
@@ -59,11 +59,11 @@ final class FaultEnvironment implements AutoCloseable {
     FaultEnvironment(Path root, String name, int brokerMaxDeliveries) throws Exception {
         this.dir = fresh(root.resolve(name));
         this.properties = dataPumpDefaults();
-        this.h2Port = freePort();
+        this.h2Port = Ports.free();
         startH2(h2Port);
-        this.broker = new TestBroker(dir.resolve("broker"), freePort(), properties,
+        this.broker = new TestBroker(dir.resolve("broker"), Ports.free(), properties,
                 brokerMaxDeliveries > 0 ? brokerMaxDeliveries : 10);
-        this.app = new AppProcess(AppProcess.packagedJar(), root, freePort())
+        this.app = new AppProcess(AppProcess.packagedJar(), root, Ports.free())
                 .with("datapump.local.data-dir", dir.resolve("app"))
                 .with("spring.datasource.url", "jdbc:h2:tcp://127.0.0.1:" + h2Port + "/registry" + H2_MODE)
                 .with("datapump.local.shard-url", "jdbc:h2:tcp://127.0.0.1:" + h2Port + "/shards/{biller}" + H2_MODE)
@@ -100,7 +100,7 @@ final class FaultEnvironment implements AutoCloseable {
                 .with(p + "cis-base-url", cis.baseUrl(id))
                 .with(p + "items.payment", payments).with(p + "items.paperless-registration", paperless);
         if (separateShard) {
-            int port = freePort();
+            int port = Ports.free();
             startH2(port);
             separateShardPorts.put(id, port);
             app.with(p + "shard-url", shardUrl(id));
@@ -309,13 +309,6 @@ final class FaultEnvironment implements AutoCloseable {
             }
         }
         return Files.createDirectories(dir);
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        }
     }
 
     /** The application's datapump.* defaults, read from application.yaml (topic names, retry timings). */

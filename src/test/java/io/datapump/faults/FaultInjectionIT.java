@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.datapump.support.CisStub.Reply;
+import io.datapump.support.Ports;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -135,7 +136,7 @@ class FaultInjectionIT {
                     .biller("picky", 100, 0).biller("down", 150, 0).biller("healthy", 600, 0);
             env.app.with("datapump.cis.max-concurrent-per-biller", 4);
             // 'down' has its own CIS, which is not listening at first: connection refused
-            int downPort = FaultEnvironment.freePort();
+            int downPort = Ports.free();
             env.cisBaseUrl("down", "http://127.0.0.1:" + downPort + "/cis/down");
             Instant begin = Instant.now();
             env.cis.replyWith(call -> {
