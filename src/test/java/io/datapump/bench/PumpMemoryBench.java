@@ -32,15 +32,27 @@ import org.h2.tools.Server;
 import org.junit.jupiter.api.Test;
 
 /**
- * S6 measured on the pump alone: the packaged jar as its own JVM with {@code -Xmx256m}, its biller's shard served
- * over TCP by an H2 server in this JVM (so the shard's pages are not in the pump's heap), its embedded broker
- * inside it as in the local default. Seeds 1,000,000 pending rows, lets the pump work for a bounded window, and
- * reads the pump's heap after every GC from its GC log and its peak RSS (VmHWM) from /proc. Runs after 'package'
- * in the bench profile ({@code mvn -Pbench verify}); writes target/bench/s6-process.json.
+ * The memory scenarios measured on the pump alone: the packaged jar as its own JVM with a bounded heap, its shards
+ * served over TCP by an H2 server in this JVM (so the shards' pages are not in the pump's heap), its embedded broker
+ * inside it as in the local default. The pump's heap after every GC comes from its GC log, its peak RSS (VmHWM) and
+ * thread count from /proc. Runs after 'package' in the bench profile ({@code mvn -Pbench verify}).
+ * <ul>
+ * <li>S6 ({@code -Xmx256m}): one biller with 1,000,000 pending rows, a bounded window of work:
+ * target/bench/s6-process.json.</li>
+ * <li>Many shards ({@code -Xmx512m}): 500 billers, each with its own database and 4 pending items, all delivered:
+ * target/bench/many-shards-process.json, with the peak of the pump's threads and of its open shard connections.</li>
+ * </ul>
  */
 class PumpMemoryBench {
 
     static final String H2 = ";MODE=MSSQLServer;DATABASE_TO_UPPER=FALSE;CASE_INSENSITIVE_IDENTIFIERS=TRUE;DB_CLOSE_DELAY=-1;WRITE_DELAY=0";
+    /** The pump's heap limit in S6 (its target is 256 MiB); -Dbench.process.heap-mib to look at it with more. */
+    static final int MAX_HEAP_MIB = Integer.getInteger("bench.process.heap-mib", 256);
+    /**
+     * The pump's heap limit with 500 shards: every open shard connection holds H2's client buffers (~170 KiB), and
+     * about three per shard are open, so 256 MiB is too small (GC thrash, OutOfMemoryError); see README.
+     */
+    static final int MANY_HEAP_MIB = Integer.getInteger("bench.many.heap-mib", 512);
     static final Pattern AFTER_GC = Pattern.compile("GC\\(\\d+\\) Pause.*?(\\d+)M->(\\d+)M\\((\\d+)M\\)");
 
     @Test
@@ -56,22 +68,9 @@ class PumpMemoryBench {
         Process pump = null;
         try (BenchCis cis = new BenchCis()) {
             cis.countKeys(false);
-            int port = Ports.free();
-            List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:+UseG1GC",
-                    "-Xlog:gc:file=" + gcLog, "-jar", packagedJar().toString(), "--spring.profiles.active=local",
-                    "--server.port=" + port, "--datapump.local.data-dir=" + dir.resolve("app"),
-                    "--datapump.local.source-simulator.rate=0", "--datapump.publisher.interval=500",
-                    "--datapump.local.billers[0].id=s6p", "--datapump.local.billers[0].name=S6 process",
-                    "--datapump.local.billers[0].shard-url=" + shardUrl,
-                    "--datapump.local.billers[0].cis-base-url=" + cis.baseUrl("s6p"),
-                    "--datapump.local.billers[0].items.payment=0",
-                    "--datapump.local.billers[0].items.paperless-registration=0",
-                    "--logging.level.root=WARN"));
-            pump = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("pump.log").toFile()).start();
-            Process p = pump;
-            BenchPump.await("pump up", Duration.ofMinutes(3), () -> p.isAlive() && httpStatus(port) == 200);
+            Path billers = dir.resolve("billers.yaml");
+            Files.writeString(billers, billersYaml(List.of("s6p"), id -> shardUrl, cis, 0));
+            pump = startPump(dir, gcLog, billers, MAX_HEAP_MIB);
 
             // seed in the shard over TCP (the statements run in the H2 server, in this JVM)
             String seedSql = new String(PumpMemoryBench.class.getResourceAsStream("/bench/seed-payments.sql")
@@ -106,14 +105,7 @@ class PumpMemoryBench {
             long delivered = cis.received(List.of("s6p")) - received0;
             long vmHwm = procStatusKiB(pump.pid(), "VmHWM") / 1024;
 
-            List<Long> afterGc = new ArrayList<>();
-            List<String> lines = Files.readAllLines(gcLog);
-            for (String line : lines.subList((int) Math.min(gcLinesAtStart, lines.size()), lines.size())) {
-                Matcher m = AFTER_GC.matcher(line);
-                if (m.find()) {
-                    afterGc.add(Long.parseLong(m.group(2)));
-                }
-            }
+            List<Long> afterGc = heapAfterGc(gcLog, gcLinesAtStart);
             long peak = afterGc.stream().mapToLong(Long::longValue).max().orElse(-1);
             long first = afterGc.isEmpty() ? -1 : afterGc.get(0);
             long last = afterGc.isEmpty() ? -1 : afterGc.get(afterGc.size() - 1);
@@ -126,14 +118,15 @@ class PumpMemoryBench {
             result.put("heapAfterGcFirstMiB", first);
             result.put("heapAfterGcLastMiB", last);
             result.put("heapAfterGcPeakMiB", peak);
-            result.put("maxHeapMiB", 256);
+            result.put("maxHeapMiB", MAX_HEAP_MIB);
             result.put("vmHwmMiB", vmHwm);
             result.put("pass", peak >= 0 && peak <= 256 && pump.isAlive());
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValue(Path.of("target", "bench", "s6-process.json").toFile(), result);
-            System.out.println("S6 (pump as its own JVM, -Xmx256m): " + result);
+            write("s6-process.json", result);
+            System.out.println("S6 (pump as its own JVM, -Xmx" + MAX_HEAP_MIB + "m): " + result);
 
             assertThat(pump.isAlive()).as("the pump survived the window").isTrue();
+            assertThat(Files.readString(dir.resolve("pump.log"))).as("the pump's log")
+                    .doesNotContain("OutOfMemoryError");
             assertThat(delivered).as("items delivered in the window").isPositive();
         } finally {
             if (pump != null) {
@@ -142,6 +135,151 @@ class PumpMemoryBench {
             }
             h2.stop();
         }
+    }
+
+    @Test
+    void fiveHundredShardsOnOnePumpProcess() throws Exception {
+        int billerCount = Integer.getInteger("bench.many.billers", 500);
+        int itemsEach = 4;
+        Path dir = Path.of("target", "bench", "many-process-" + UUID.randomUUID()).toAbsolutePath();
+        Files.createDirectories(dir);
+        Path gcLog = dir.resolve("gc.log");
+        Server h2 = Server.createTcpServer("-tcpPort", "0", "-ifNotExists", "-baseDir", dir.resolve("h2").toString())
+                .start();
+        Process pump = null;
+        try (BenchCis cis = new BenchCis()) {
+            List<String> ids = java.util.stream.IntStream.range(0, billerCount)
+                    .mapToObj(i -> String.format("many-%03d", i)).toList();
+            Path billers = dir.resolve("billers.yaml");
+            Files.writeString(billers, billersYaml(ids,
+                    id -> "jdbc:h2:tcp://127.0.0.1:" + h2.getPort() + "/" + id + H2, cis, itemsEach));
+
+            // start-up creates and migrates every shard and writes its items; then the publisher finds them
+            long t0 = System.currentTimeMillis();
+            pump = startPump(dir, gcLog, billers, MANY_HEAP_MIB);
+            long upMillis = System.currentTimeMillis() - t0;
+            long[] peakThreads = {0};
+            long[] peakConnections = {0};
+            Process p = pump;
+            Runnable sample = () -> {
+                try {
+                    peakThreads[0] = Math.max(peakThreads[0], procStatusKiB(p.pid(), "Threads"));
+                    peakConnections[0] = Math.max(peakConnections[0], establishedTo(h2.getPort()));
+                } catch (IOException e) {
+                    // the pump has exited: the assertions below say so
+                }
+            };
+            long total = (long) billerCount * itemsEach;
+            BenchPump.await("every item of " + billerCount + " billers delivered", Duration.ofMinutes(10), () -> {
+                sample.run();
+                return cis.received(ids) >= total;
+            });
+            long deliveredMillis = System.currentTimeMillis() - t0 - upMillis;
+            sample.run();
+            long threadsAfter = procStatusKiB(pump.pid(), "Threads");
+            long connectionsAfter = establishedTo(h2.getPort());
+            List<Long> afterGc = heapAfterGc(gcLog, 0);
+            long peak = afterGc.stream().mapToLong(Long::longValue).max().orElse(-1);
+
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("billers", billerCount);
+            result.put("items", total);
+            result.put("distinctKeys", cis.distinctKeys("datapump-many-"));
+            result.put("duplicates", cis.duplicates("datapump-many-"));
+            result.put("startSeconds", upMillis / 1000.0);
+            result.put("deliveredAfterStartSeconds", deliveredMillis / 1000.0);
+            result.put("peakThreads", peakThreads[0]);
+            result.put("threadsAtEnd", threadsAfter);
+            result.put("peakShardConnections", peakConnections[0]);
+            result.put("shardConnectionsAtEnd", connectionsAfter);
+            result.put("heapAfterGcPeakMiB", peak);
+            result.put("maxHeapMiB", MANY_HEAP_MIB);
+            result.put("vmHwmMiB", procStatusKiB(pump.pid(), "VmHWM") / 1024);
+            write("many-shards-process.json", result);
+            System.out.println("Many shards (pump as its own JVM, -Xmx" + MANY_HEAP_MIB + "m): " + result);
+
+            assertThat(pump.isAlive()).as("the pump survived").isTrue();
+            assertThat(Files.readString(dir.resolve("pump.log"))).as("the pump's log")
+                    .doesNotContain("OutOfMemoryError");
+            assertThat(cis.distinctKeys("datapump-many-")).as("every item delivered").isEqualTo(total);
+            assertThat(cis.duplicates("datapump-many-")).as("no item delivered twice").isZero();
+        } finally {
+            if (pump != null) {
+                pump.destroy();
+                pump.waitFor();
+            }
+            h2.stop();
+        }
+    }
+
+    /** Starts the packaged pump with the billers file and waits until it is live. */
+    private static Process startPump(Path dir, Path gcLog, Path billers, int heapMib) throws Exception {
+        int port = Ports.free();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heapMib + "m",
+                "-XX:+UseG1GC",
+                "-Xlog:gc:file=" + gcLog, "-jar", packagedJar().toString(), "--spring.profiles.active=local",
+                "--spring.config.additional-location=file:" + billers,
+                "--server.port=" + port, "--datapump.local.data-dir=" + dir.resolve("app"),
+                "--datapump.local.source-simulator.rate=0", "--datapump.publisher.interval=500",
+                "--logging.level.root=WARN"));
+        // -Dbench.process.args="--datapump.x=y ..." tries a setting on the pump process
+        String extra = System.getProperty("bench.process.args", "").trim();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        Process pump = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("pump.log").toFile()).start();
+        BenchPump.await("pump up", Duration.ofMinutes(10), () -> pump.isAlive() && httpStatus(port) == 200);
+        return pump;
+    }
+
+    /** The local biller list: every biller on the CIS stub, its shard where {@code shardUrl} says. */
+    private static String billersYaml(List<String> ids, java.util.function.Function<String, String> shardUrl,
+                                      BenchCis cis, int paymentsEach) {
+        StringBuilder yaml = new StringBuilder("datapump:\n  local:\n    billers:\n");
+        for (String id : ids) {
+            yaml.append("      - id: ").append(id).append("\n        name: ").append(id)
+                    .append("\n        shard-url: \"").append(shardUrl.apply(id))
+                    .append("\"\n        cis-base-url: \"").append(cis.baseUrl(id))
+                    .append("\"\n        items: { payment: ").append(paymentsEach)
+                    .append(", paperless-registration: 0 }\n");
+        }
+        return yaml.toString();
+    }
+
+    /** Heap after each GC (MiB) from line {@code from} of the pump's GC log on. */
+    private static List<Long> heapAfterGc(Path gcLog, long from) throws IOException {
+        List<Long> afterGc = new ArrayList<>();
+        List<String> lines = Files.readAllLines(gcLog);
+        for (String line : lines.subList((int) Math.min(from, lines.size()), lines.size())) {
+            Matcher m = AFTER_GC.matcher(line);
+            if (m.find()) {
+                afterGc.add(Long.parseLong(m.group(2)));
+            }
+        }
+        return afterGc;
+    }
+
+    /**
+     * Established TCP connections to a local server port, read from /proc/net/tcp and tcp6 (Java's sockets are IPv6
+     * ones): the server side of each, so each connection counts once.
+     */
+    private static long establishedTo(int port) throws IOException {
+        String local = String.format(":%04X ", port);
+        long n = 0;
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            try (var lines = Files.lines(Path.of(table))) {
+                n += lines.skip(1).map(String::trim).map(l -> l.split("\\s+"))
+                        .filter(f -> f.length > 3 && (f[1] + " ").endsWith(local) && f[3].equals("01")).count();
+            }
+        }
+        return n;
+    }
+
+    private static void write(String file, Map<String, Object> result) throws IOException {
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(Path.of("target", "bench", file).toFile(), result);
     }
 
     private static int httpStatus(int port) {
