@@ -45,7 +45,7 @@ final class SchemaValidator {
     static final List<String> CRD_FILES = List.of(
             "keda.sh_scaledobjects.yaml",
             "keda.sh_triggerauthentications.yaml",
-            "secrets-store.csi.x-k8s.io_secretproviderclasses.yaml",
+            "csi-driver-providerclasses.crd.yaml",
             "monitoring.coreos.com_servicemonitors.yaml",
             "monitoring.coreos.com_prometheusrules.yaml");
 
