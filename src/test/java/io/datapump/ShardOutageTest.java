@@ -20,9 +20,9 @@ import io.datapump.registry.BillerRegistry;
 import io.datapump.shard.ShardDataSources;
 import io.datapump.shard.SqlFiles;
 import io.datapump.support.CisStub;
+import io.datapump.support.Ports;
 import io.datapump.support.ShardProbe;
 import io.datapump.support.TestBillers;
-import io.datapump.support.Ports;
 
 import org.apache.camel.ProducerTemplate;
 import org.h2.tools.Server;

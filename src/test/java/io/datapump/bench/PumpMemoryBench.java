@@ -47,7 +47,7 @@ class PumpMemoryBench {
 
     static final String H2 = ";MODE=MSSQLServer;DATABASE_TO_UPPER=FALSE;CASE_INSENSITIVE_IDENTIFIERS=TRUE;DB_CLOSE_DELAY=-1;WRITE_DELAY=0";
     /** The pump's heap limit in S6 (its target is 256 MiB); -Dbench.process.heap-mib to look at it with more. */
-    static final int MAX_HEAP_MIB = Integer.getInteger("bench.process.heap-mib", 256);
+    static final int S6_HEAP_MIB = Integer.getInteger("bench.process.heap-mib", 256);
     /**
      * The pump's heap limit with 500 shards: every open shard connection holds H2's client buffers (~170 KiB), and
      * about three per shard are open, so 256 MiB is too small (GC thrash, OutOfMemoryError); see README.
@@ -70,7 +70,7 @@ class PumpMemoryBench {
             cis.countKeys(false);
             Path billers = dir.resolve("billers.yaml");
             Files.writeString(billers, billersYaml(List.of("s6p"), id -> shardUrl, cis, 0));
-            pump = startPump(dir, gcLog, billers, MAX_HEAP_MIB);
+            pump = startPump(dir, gcLog, billers, S6_HEAP_MIB);
 
             // seed in the shard over TCP (the statements run in the H2 server, in this JVM)
             String seedSql = new String(PumpMemoryBench.class.getResourceAsStream("/bench/seed-payments.sql")
@@ -118,11 +118,11 @@ class PumpMemoryBench {
             result.put("heapAfterGcFirstMiB", first);
             result.put("heapAfterGcLastMiB", last);
             result.put("heapAfterGcPeakMiB", peak);
-            result.put("maxHeapMiB", MAX_HEAP_MIB);
+            result.put("maxHeapMiB", S6_HEAP_MIB);
             result.put("vmHwmMiB", vmHwm);
             result.put("pass", peak >= 0 && peak <= 256 && pump.isAlive());
             write("s6-process.json", result);
-            System.out.println("S6 (pump as its own JVM, -Xmx" + MAX_HEAP_MIB + "m): " + result);
+            System.out.println("S6 (pump as its own JVM, -Xmx" + S6_HEAP_MIB + "m): " + result);
 
             assertThat(pump.isAlive()).as("the pump survived the window").isTrue();
             assertThat(Files.readString(dir.resolve("pump.log"))).as("the pump's log")
