@@ -34,23 +34,38 @@ public class DataPumpProperties {
     @Valid private final KillAfter killAfter = new KillAfter();
     @Valid private final Cis cis = new Cis();
     @Valid private final Sweeper sweeper = new Sweeper();
+    @Valid private final Heartbeat heartbeat = new Heartbeat();
     @Valid private final Replay replay = new Replay();
     @Valid private final Archive archive = new Archive();
     @Valid private final Runs runs = new Runs();
     @Valid private final Metrics metrics = new Metrics();
 
-    /** The configured processor id, or {@code <hostname>-<pid>} when blank. */
-    public String resolvedProcessorId() {
-        if (processorId != null && !processorId.isBlank()) {
-            return processorId;
+    /**
+     * This process's id in control records, attempts and heartbeats: the configured processor id (or
+     * {@code <hostname>-<pid>} when blank) plus a suffix drawn once per start, so a restarted process (in a pod the pid
+     * is 1 every time) never inherits what its predecessor held and the sweeper can release that at once.
+     */
+    public synchronized String resolvedProcessorId() {
+        String id = resolvedProcessorId;
+        if (id == null) {
+            String name = processorId != null && !processorId.isBlank() ? processorId.strip()
+                    : hostName() + "-" + ManagementFactory.getRuntimeMXBean().getPid();
+            String suffix = Long.toString(36L * 36 * 36 * 36 + new java.security.SecureRandom().nextInt(
+                    36 * 36 * 36 * 36 * 35), 36);
+            id = name.substring(0, Math.min(name.length(), 100)) + "-" + suffix;
+            resolvedProcessorId = id;
         }
-        String host;
+        return id;
+    }
+
+    private volatile String resolvedProcessorId;
+
+    private static String hostName() {
         try {
-            host = InetAddress.getLocalHost().getHostName();
+            return InetAddress.getLocalHost().getHostName();
         } catch (Exception e) {
-            host = "unknown-host";
+            return "unknown-host";
         }
-        return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
     }
 
     public int getMaxMessageBytes() { return maxMessageBytes; }
@@ -66,6 +81,7 @@ public class DataPumpProperties {
     public KillAfter getKillAfter() { return killAfter; }
     public Cis getCis() { return cis; }
     public Sweeper getSweeper() { return sweeper; }
+    public Heartbeat getHeartbeat() { return heartbeat; }
     public Replay getReplay() { return replay; }
     public Archive getArchive() { return archive; }
     public Runs getRuns() { return runs; }
@@ -142,6 +158,20 @@ public class DataPumpProperties {
         public void setProcessingLease(Duration processingLease) { this.processingLease = processingLease; }
         public Duration getQueuedLease() { return queuedLease; }
         public void setQueuedLease(Duration queuedLease) { this.queuedLease = queuedLease; }
+    }
+
+    /**
+     * Liveness of pump processes: each beats in the registry every interval; one whose beat is older than timeout
+     * (or that stopped) is dead, and the sweeper releases what it held at once instead of waiting for the leases.
+     */
+    public static class Heartbeat {
+        @NotNull private Duration interval = Duration.ofSeconds(3);
+        @NotNull private Duration timeout = Duration.ofSeconds(15);
+
+        public Duration getInterval() { return interval; }
+        public void setInterval(Duration interval) { this.interval = interval; }
+        public Duration getTimeout() { return timeout; }
+        public void setTimeout(Duration timeout) { this.timeout = timeout; }
     }
 
     /** The CIS call: timeouts are read by the route; the per-biller protection by CisGuard. */

@@ -21,12 +21,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import io.datapump.DataPumpProperties;
 import io.datapump.pump.ItemMessage;
-import io.datapump.pump.ItemPublishing;
 import io.datapump.pump.KillDate;
 import io.datapump.recovery.Archiver;
+import io.datapump.recovery.Republishing;
+import io.datapump.recovery.Republishing.Republish;
 import io.datapump.registry.Biller;
 import io.datapump.registry.BillerRegistry;
-import io.datapump.shard.Shard;
 import io.datapump.shard.ShardDataSources;
 import io.datapump.shard.SqlFiles;
 
@@ -38,9 +38,9 @@ import org.springframework.stereotype.Service;
 
 /**
  * Replay of failed items from the control table: a dry run counts and samples a selection; a real replay runs as a
- * background job at a limited rate, recorded in the registry's Replay table. Replaying one item resets its row
- * Failed -> Queued and publishes a fresh item message (new kill date, no retries spent) in one shard transaction, so
- * two replays of the same item (from the table and from a dead-letter message) never both publish it.
+ * background job at a limited rate, recorded in the registry's Replay table. Replaying one item takes its row out of
+ * Failed and publishes a fresh item message (new kill date, no retries spent) through {@link Republishing}, so two
+ * replays of the same item (from the table and from a dead-letter message) never both publish it.
  */
 @Service
 public class Replays implements DisposableBean {
@@ -50,7 +50,7 @@ public class Replays implements DisposableBean {
 
     private final BillerRegistry registry;
     private final ShardDataSources shards;
-    private final ItemPublishing publishing;
+    private final Republishing republishing;
     private final KillDate killDate;
     private final NamedParameterJdbcTemplate registryDb;
     private final ObjectMapper json;
@@ -63,13 +63,13 @@ public class Replays implements DisposableBean {
         return t;
     });
 
-    public Replays(BillerRegistry registry, ShardDataSources shards, ItemPublishing publishing, KillDate killDate,
+    public Replays(BillerRegistry registry, ShardDataSources shards, Republishing republishing, KillDate killDate,
                    NamedParameterJdbcTemplate registryDb,
                    ObjectMapper json, MeterRegistry meters, Archiver archiver, DataPumpProperties properties) {
         this.archiver = archiver;
         this.registry = registry;
         this.shards = shards;
-        this.publishing = publishing;
+        this.republishing = republishing;
         this.killDate = killDate;
         this.registryDb = registryDb;
         this.json = json;
@@ -199,25 +199,19 @@ public class Replays implements DisposableBean {
         }
     }
 
-    /** Failed -> Queued and a fresh item message, in one shard transaction; false when the row is not Failed. */
+    /**
+     * Failed -> a fresh item message (new kill date, no retries spent), through the republishing steps (the row is
+     * committed Fetched before the message exists); false when the row is not Failed.
+     */
     private boolean replay(Candidate c) {
-        Shard shard = shards.forBiller(c.biller());
-        Boolean done = shard.tx().execute(tx -> {
-            if (shard.jdbc().update(SqlFiles.get("replay-reset"), Map.of("recordId", c.recordId())) != 1) {
-                return false;
-            }
-            String lane = c.biller().lane().id();
-            ItemMessage item = new ItemMessage(c.biller().id(), lane, c.itemType(), c.recordId(), c.sourceId(),
-                    UUID.randomUUID().toString(), Instant.now(), killDate.deadline(lane), 0);
-            publishing.publishNow(item);
-            return true;
-        });
-        if (Boolean.TRUE.equals(done)) {
-            meters.counter("datapump.items.replayed", "biller", c.biller().id(), "lane", c.biller().lane().id())
-                    .increment();
-            return true;
+        String lane = c.biller().lane().id();
+        ItemMessage item = new ItemMessage(c.biller().id(), lane, c.itemType(), c.recordId(), c.sourceId(),
+                UUID.randomUUID().toString(), Instant.now(), killDate.deadline(lane), 0);
+        if (!republishing.republish(new Republish(c.biller(), item, Republishing.From.FAILED, null, "replay"))) {
+            return false;
         }
-        return false;
+        meters.counter("datapump.items.replayed", "biller", c.biller().id(), "lane", lane).increment();
+        return true;
     }
 
     private List<Biller> billers(ReplaySelection selection) {

@@ -7,18 +7,15 @@ import java.time.ZoneOffset;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.ProducerTemplate;
-import org.apache.camel.support.DefaultExchange;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
- * Publishes item messages outside the biller consumer (durable retries, the sweeper, replay): JSON body, routing
- * headers, an optional delivery time, to the item topic of the item's lane and type. Also re-publishes a biller
- * message that must wait for its shard.
+ * Prepares item messages published outside the biller consumer (durable retries, redrives, the sweeper and replay
+ * through recovery.Republishing): JSON body, routing headers, an optional delivery time, and the item topic of the
+ * item's lane and type. Also prepares a biller message that must wait for its shard.
  */
 @Component("itemPublishing")
 public class ItemPublishing {
@@ -30,32 +27,10 @@ public class ItemPublishing {
 
     private final ObjectMapper json;
     private final Environment environment;
-    private final CamelContext camel;
-    private final ProducerTemplate producer;
 
-    public ItemPublishing(ObjectMapper json, Environment environment, CamelContext camel, ProducerTemplate producer) {
+    public ItemPublishing(ObjectMapper json, Environment environment) {
         this.json = json;
         this.environment = environment;
-        this.camel = camel;
-        this.producer = producer;
-    }
-
-    /**
-     * Publishes an item message now, from Java. Callers that also change the item's control row do both inside one
-     * shard transaction, row change first: an item consumer that sees the message waits for the row lock, and a
-     * failed publish rolls the row change back.
-     */
-    public void publishNow(ItemMessage item) {
-        Exchange exchange = new DefaultExchange(camel);
-        try {
-            prepare(exchange, item, null);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        Exchange sent = producer.send(exchange.getProperty(DataPumpHeaders.PUBLISH_URI, String.class), exchange);
-        if (sent.getException() != null) {
-            throw new IllegalStateException("could not publish item " + item.key(), sent.getException());
-        }
     }
 
     public void prepare(Exchange exchange, ItemMessage item, Instant deliverAt) throws JsonProcessingException {

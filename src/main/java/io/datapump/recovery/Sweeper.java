@@ -3,16 +3,21 @@ package io.datapump.recovery;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
 import io.datapump.DataPumpProperties;
 import io.datapump.pump.ItemMessage;
-import io.datapump.pump.ItemPublishing;
 import io.datapump.pump.KillDate;
+import io.datapump.recovery.Republishing.From;
+import io.datapump.recovery.Republishing.Republish;
 import io.datapump.registry.Biller;
 import io.datapump.registry.BillerRegistry;
 import io.datapump.shard.Shard;
@@ -24,17 +29,19 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Stale-claim recovery (route stale-claim-sweeper), per enabled biller and in bounded batches:
+ * Recovery of what a dead, stopped or hung process held, per enabled biller and in bounded batches. A row's holder
+ * is gone when the heartbeats call its process dead (route dead-processor-sweeper, every heartbeat interval: within
+ * seconds of a crash) or, as the backstop, when its lease has passed (route stale-claim-sweeper):
  * <ul>
- * <li>{@code Fetched} rows older than datapump.sweeper.fetched-lease go back to {@code New} (the publisher re-drives
- * them);</li>
- * <li>{@code Processing} rows older than datapump.sweeper.processing-lease are abandoned attempts: recorded as a
- * failed attempt ({@code Abandoned}), returned to {@code Queued} and their item message is published again;</li>
+ * <li>{@code Fetched} work items go back to {@code New} (the publisher claims them again); a directly published item,
+ * which nothing polls for, is published again;</li>
+ * <li>{@code Processing} rows are abandoned attempts: recorded ({@code Abandoned}) and published again;</li>
  * <li>{@code Queued} rows untouched for datapump.sweeper.queued-lease (longer than any message can live, given the
- * kill date) lost their message: it is published again.</li>
+ * kill date) lost their message: it is published again (lease sweep only).</li>
  * </ul>
+ * Publishing again goes through {@link Republishing}: the row is committed {@code Fetched} before the message exists.
  * Every change is conditional, so several sweepers (pods) never re-drive the same row twice. The leases are checked
- * at start against the retry timings, so a live item is never swept.
+ * at start against the retry timings, so a live item is never swept by lease.
  */
 @Component("sweeper")
 public class Sweeper {
@@ -45,31 +52,35 @@ public class Sweeper {
     private final ShardDataSources shards;
     private final KillDate killDate;
     private final MeterRegistry meters;
-    private final ItemPublishing publishing;
+    private final Republishing republishing;
+    private final Heartbeats heartbeats;
     private final DataPumpProperties.Sweeper settings;
     private final int attemptsPerRound;
+    /** Per dead processor, the billers whose shards were swept clean of its rows (kept until it is forgotten). */
+    private final Map<String, Set<String>> deadSweptBillers = new ConcurrentHashMap<>();
 
     public Sweeper(BillerRegistry registry, ShardDataSources shards, KillDate killDate, MeterRegistry meters,
-                   ItemPublishing publishing, DataPumpProperties properties) {
-        this.publishing = publishing;
+                   Republishing republishing, Heartbeats heartbeats, DataPumpProperties properties) {
         this.registry = registry;
         this.shards = shards;
         this.killDate = killDate;
         this.meters = meters;
+        this.republishing = republishing;
+        this.heartbeats = heartbeats;
         this.settings = properties.getSweeper();
         this.attemptsPerRound = 1 + properties.getRetry().getImmediate().getAttempts();
         LeaseCheck.verify(properties);
     }
 
-    /** Sweeps every enabled biller; returns how many rows it recovered. */
-    public int sweep() {
+    /** The lease sweep over every enabled biller; returns how many rows it recovered. */
+    public synchronized int sweep() {
         int recovered = 0;
         for (Biller biller : registry.reload()) {
             if (!biller.enabled()) {
                 continue;
             }
             try {
-                recovered += sweepBiller(biller);
+                recovered += sweepBiller(biller, null).total();
             } catch (RuntimeException e) {
                 LOG.warn("Sweeper skipped biller {} this round: {}", biller.id(), e.toString());
             }
@@ -77,67 +88,97 @@ public class Sweeper {
         return recovered;
     }
 
-    private int sweepBiller(Biller biller) {
+    /**
+     * Releases the rows of every process the heartbeats call dead, in every enabled biller's shard; a dead process
+     * is forgotten once a sweep found nothing more of it in any shard. Returns how many rows it recovered.
+     */
+    public synchronized int sweepDeadProcessors() {
+        List<Heartbeats.DeadProcessor> dead = heartbeats.deadProcessors();
+        if (dead.isEmpty()) {
+            return 0;
+        }
+        List<Biller> billers = registry.reload().stream().filter(Biller::enabled).toList();
+        int recovered = 0;
+        for (Heartbeats.DeadProcessor processor : dead) {
+            Set<String> swept = deadSweptBillers.computeIfAbsent(processor.processorId(), id -> new HashSet<>());
+            for (Biller biller : billers) {
+                if (swept.contains(biller.id())) {
+                    continue;
+                }
+                try {
+                    Swept result = sweepBiller(biller, processor.processorId());
+                    recovered += result.total();
+                    if (!result.full()) {
+                        swept.add(biller.id());
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("Sweeper could not release the rows of dead processor {} in biller {} yet: {}",
+                            processor.processorId(), biller.id(), e.toString());
+                }
+            }
+            if (billers.stream().allMatch(b -> swept.contains(b.id()))) {
+                heartbeats.forget(processor);
+                deadSweptBillers.remove(processor.processorId());
+            }
+        }
+        return recovered;
+    }
+
+    /** What one sweep of one biller did; {@code full} when a batch was full (more may be left). */
+    private record Swept(int reset, int unpublished, int abandoned, int lost, boolean full) {
+        int total() {
+            return reset + unpublished + abandoned + lost;
+        }
+    }
+
+    /**
+     * One biller: with {@code deadProcessorId} the rows that process holds (and any past their lease), without it
+     * the rows past their lease and the lost messages.
+     */
+    private Swept sweepBiller(Biller biller, String deadProcessorId) {
         Shard shard = shards.forBiller(biller);
         int limit = settings.getBatchSize();
-        int reset = shard.jdbc().update(SqlFiles.get("sweep-fetched"),
-                Map.of("leaseSeconds", seconds(settings.getFetchedLease()), "limit", limit));
-        int abandoned = abandoned(biller, shard, limit);
-        int lost = lost(biller, shard, limit);
-        count(biller, "fetched", reset);
+        String why = deadProcessorId == null ? "its lease passed" : "processor " + deadProcessorId + " is gone";
+        Map<String, Object> fetched = params(settings.getFetchedLease(), deadProcessorId, limit);
+        int reset = shard.jdbc().update(SqlFiles.get("sweep-fetched"), fetched);
+        int unpublished = 0;
+        List<Map<String, Object>> direct = shard.jdbc().queryForList(SqlFiles.get("stale-fetched-direct"), fetched);
+        for (Map<String, Object> row : direct) {
+            unpublished += republish(biller, row, From.UNPUBLISHED, (String) row.get("ClaimToken"),
+                    "directly published item claimed but not published; " + why);
+        }
+        List<Map<String, Object>> processing = shard.jdbc().queryForList(SqlFiles.get("stale-processing"),
+                params(settings.getProcessingLease(), deadProcessorId, limit));
+        int abandoned = 0;
+        for (Map<String, Object> row : processing) {
+            abandoned += republish(biller, row, From.ABANDONED, (String) row.get("ClaimToken"),
+                    "attempt did not finish: " + (deadProcessorId == null
+                            ? "not within the processing lease of " + settings.getProcessingLease() : why));
+        }
+        int lost = 0;
+        List<Map<String, Object>> queued = List.of();
+        if (deadProcessorId == null) {
+            queued = shard.jdbc().queryForList(SqlFiles.get("stale-queued"),
+                    Map.of("leaseSeconds", seconds(settings.getQueuedLease()), "limit", limit));
+            for (Map<String, Object> row : queued) {
+                lost += republish(biller, row, From.LOST, null, "message lost");
+            }
+        }
+        count(biller, "fetched", reset + unpublished);
         count(biller, "processing", abandoned);
         count(biller, "queued", lost);
-        if (reset + abandoned + lost > 0) {
-            LOG.warn("Sweeper, biller {}: {} stale claim(s) back to New, {} abandoned attempt(s) and {} lost message(s)"
-                    + " re-driven", biller.id(), reset, abandoned, lost);
+        if (reset + unpublished + abandoned + lost > 0) {
+            LOG.warn("Sweeper, biller {} ({}): {} claim(s) back to New, {} unpublished direct item(s), {} abandoned "
+                    + "attempt(s) and {} lost message(s) published again", biller.id(), why, reset, unpublished,
+                    abandoned, lost);
         }
-        return reset + abandoned + lost;
+        boolean full = reset >= limit || direct.size() >= limit || processing.size() >= limit
+                || queued.size() >= limit;
+        return new Swept(reset, unpublished, abandoned, lost, full);
     }
 
-    /** Each abandoned attempt: recorded, back to Queued and re-published, in one shard transaction. */
-    private int abandoned(Biller biller, Shard shard, int limit) {
-        List<Map<String, Object>> stale = shard.jdbc().queryForList(SqlFiles.get("stale-processing"),
-                Map.of("leaseSeconds", seconds(settings.getProcessingLease()), "limit", limit));
-        int redriven = 0;
-        for (Map<String, Object> row : stale) {
-            long recordId = ((Number) row.get("DataPumpRecordId")).longValue();
-            String error = "attempt did not finish within the processing lease of " + settings.getProcessingLease();
-            Boolean released = shard.tx().execute(tx -> {
-                Map<String, Object> params = Map.of("recordId", recordId, "attemptToken", row.get("ClaimToken"),
-                        "errorClass", "Abandoned", "error", error);
-                if (shard.jdbc().update(SqlFiles.get("abandon-processing"), params) != 1) {
-                    return false;
-                }
-                shard.jdbc().update(SqlFiles.get("record-attempt"), attempt(recordId, error));
-                publishing.publishNow(message(biller, row));
-                return true;
-            });
-            if (Boolean.TRUE.equals(released)) {
-                redriven++;
-            }
-        }
-        return redriven;
-    }
-
-    /** Each Queued row whose message was lost: re-published, in one shard transaction with its marker update. */
-    private int lost(Biller biller, Shard shard, int limit) {
-        List<Map<String, Object>> stale = shard.jdbc().queryForList(SqlFiles.get("stale-queued"),
-                Map.of("leaseSeconds", seconds(settings.getQueuedLease()), "limit", limit));
-        int redriven = 0;
-        for (Map<String, Object> row : stale) {
-            Map<String, Object> params = Map.of("recordId", row.get("DataPumpRecordId"), "seenAt", row.get("StateChangedAt"));
-            Boolean done = shard.tx().execute(tx -> {
-                if (shard.jdbc().update(SqlFiles.get("touch-queued"), params) != 1) {
-                    return false;
-                }
-                publishing.publishNow(message(biller, row));
-                return true;
-            });
-            if (Boolean.TRUE.equals(done)) {
-                redriven++;
-            }
-        }
-        return redriven;
+    private int republish(Biller biller, Map<String, Object> row, From from, String heldToken, String reason) {
+        return republishing.republish(new Republish(biller, message(biller, row), from, heldToken, reason)) ? 1 : 0;
     }
 
     /** A fresh item message for a row; the kill date still counts from when the pump first saw the item. */
@@ -150,16 +191,11 @@ public class Sweeper {
                 attempts / attemptsPerRound);
     }
 
-    private Map<String, Object> attempt(long recordId, String error) {
-        java.util.HashMap<String, Object> p = new java.util.HashMap<>();
-        p.put("recordId", recordId);
-        p.put("outcome", "Failed");
-        p.put("errorClass", "Abandoned");
-        p.put("error", error);
-        p.put("httpStatus", null);
-        p.put("startedAt", Timestamp.from(Instant.now()));
-        p.put("durationMs", 0L);
-        p.put("processorId", "sweeper");
+    private static Map<String, Object> params(Duration lease, String deadProcessorId, int limit) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("leaseSeconds", seconds(lease));
+        p.put("deadProcessorId", deadProcessorId);
+        p.put("limit", limit);
         return p;
     }
 

@@ -171,7 +171,7 @@ class SqlFilesTest {
             params.put(p, switch (p) {
                 case "recordIds" -> List.of(1L, 2L);
                 case "ids" -> List.of("a", "b");
-                case "limit", "leaseSeconds", "durationMs", "rate", "selected", "replayed", "skipped", "httpStatus",
+                case "limit", "leaseSeconds", "timeoutSeconds", "beats", "durationMs", "rate", "selected", "replayed", "skipped", "httpStatus",
                      "recordId", "sourceId", "afterId", "customerId", "accountId", "chunk", "billersScanned",
                      "billersPublished", "billersSkipped", "itemsClaimed", "itemsQueued", "itemsFailed" -> 1L;
                 case "seenAt", "startedAt", "createdAt", "paidAt", "registeredAt", "cutoff", "failedFrom",

@@ -69,6 +69,34 @@ public final class PumpProcess {
         return classes;
     }
 
+    /** The processes holding a biller's rows in a state. */
+    public List<String> processorsOfState(String billerId, String state) throws SQLException {
+        List<String> processors = new ArrayList<>();
+        try (Connection c = shard(billerId); var ps = c.prepareStatement(
+                "SELECT DISTINCT ProcessorId FROM DataPumpControl WHERE State = ?")) {
+            ps.setString(1, state);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    processors.add(rs.getString(1));
+                }
+            }
+        }
+        return processors;
+    }
+
+    /** Whether the registry's heartbeat of a process says it stopped (read from the file; the pump may be down). */
+    public boolean heartbeatStopped(String processorId) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("registry")
+                + LocalSetup.H2_OPTIONS, "sa", ""); var ps = c.prepareStatement(
+                "SELECT COUNT(*) FROM ProcessorHeartbeat WHERE ProcessorId = ? AND StoppedAt IS NOT NULL")) {
+            ps.setString(1, processorId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) == 1;
+            }
+        }
+    }
+
     private Connection shard(String billerId) throws SQLException {
         return DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("shards").resolve(billerId)
                 + LocalSetup.H2_OPTIONS, "sa", "");

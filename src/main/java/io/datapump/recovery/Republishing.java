@@ -1,0 +1,150 @@
+package io.datapump.recovery;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import io.datapump.DataPumpProperties;
+import io.datapump.pump.ControlRecords;
+import io.datapump.pump.DataPumpHeaders;
+import io.datapump.pump.ItemMessage;
+import io.datapump.pump.ItemPublishing;
+import io.datapump.registry.Biller;
+import io.datapump.shard.Shard;
+import io.datapump.shard.ShardDataSources;
+import io.datapump.shard.SqlFiles;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
+import org.apache.camel.ProducerTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Publishes one item again for the sweeper and for replay (route republish-item in routes/recovery.camel.yaml), in
+ * three steps that never let a consumer see the message before the row accepts it:
+ * <ol>
+ * <li>{@link #take}: in one shard transaction, committed, the row moves to {@code Fetched} under a new claim token
+ * held by this process (the abandoned attempt recorded with it) — a state every item consumer accepts;</li>
+ * <li>the item message is published (committed on the broker);</li>
+ * <li>{@link #markQueued}: {@code Fetched -> Queued} by that claim token, unless a consumer has taken it already.</li>
+ * </ol>
+ * A crash after step 1 leaves the row {@code Fetched} by a process that is gone: the sweeper releases it again
+ * (heartbeat timeout, or fetched lease as the backstop). After step 2 the message is on its topic and the row
+ * accepts it. So a row in {@code Queued} always has a message on its topic.
+ */
+@Component("republishing")
+public class Republishing {
+
+    /** Where the row comes from, i.e. which conditional update takes it. */
+    public enum From {
+        /** Processing, by an attempt that will not finish (its claim token is {@code heldToken}). */
+        ABANDONED("take-abandoned"),
+        /** Queued for longer than the queued lease: its message was lost. */
+        LOST("take-lost"),
+        /** Failed: an operator's replay. */
+        FAILED("take-failed"),
+        /** A directly published item Fetched by a process that is gone (its claim token is {@code heldToken}). */
+        UNPUBLISHED("take-unpublished");
+
+        private final String sql;
+
+        From(String sql) {
+            this.sql = sql;
+        }
+    }
+
+    /**
+     * One row to publish again: the message it gets, where it comes from, the claim token that must still hold it
+     * (ABANDONED, UNPUBLISHED) and why (recorded as the abandoned attempt's error).
+     */
+    public record Republish(Biller biller, ItemMessage item, From from, String heldToken, String reason) {
+    }
+
+    static final String ENDPOINT = "direct:republish-item";
+    private static final String REQUEST = "DataPumpRepublish";
+    private static final String CLAIM_TOKEN = "DataPumpRepublishToken";
+
+    private final ShardDataSources shards;
+    private final ItemPublishing publishing;
+    private final ProducerTemplate producer;
+    private final String processorId;
+    private final Duration queuedLease;
+
+    public Republishing(ShardDataSources shards, ItemPublishing publishing, ProducerTemplate producer,
+                        DataPumpProperties properties) {
+        this.shards = shards;
+        this.publishing = publishing;
+        this.producer = producer;
+        this.processorId = properties.resolvedProcessorId();
+        this.queuedLease = properties.getSweeper().getQueuedLease();
+    }
+
+    /**
+     * Runs the three steps for one row; returns false when the row was no longer where the request expected it
+     * (another sweeper, replay or consumer got there first). A failed publish throws; the row then stays Fetched and
+     * is released again by the sweeper.
+     */
+    public boolean republish(Republish request) {
+        Exchange done = producer.send(ENDPOINT, e -> e.getMessage().setBody(request));
+        if (done.getException() != null) {
+            throw new IllegalStateException("could not publish item " + request.item().key() + " again",
+                    done.getException());
+        }
+        return done.getProperty(CLAIM_TOKEN) != null;
+    }
+
+    /** Step 1: the row to Fetched under a new claim token, committed; prepares the message if it was taken. */
+    public void take(Exchange exchange) throws JsonProcessingException, InvalidPayloadException {
+        Republish request = exchange.getMessage().getMandatoryBody(Republish.class);
+        exchange.setProperty(REQUEST, request);
+        exchange.removeProperty(DataPumpHeaders.PUBLISH_URI);
+        Shard shard = shards.forBiller(request.biller());
+        String token = UUID.randomUUID().toString();
+        long recordId = request.item().recordId();
+        Map<String, Object> params = new HashMap<>();
+        params.put("recordId", recordId);
+        params.put("claimToken", token);
+        params.put("processorId", processorId);
+        params.put("heldToken", request.heldToken());
+        params.put("leaseSeconds", Math.max(1, queuedLease.toSeconds()));
+        params.put("error", ControlRecords.truncate(request.reason()));
+        Boolean taken = shard.tx().execute(tx -> {
+            if (shard.jdbc().update(SqlFiles.get(request.from().sql), params) != 1) {
+                return false;
+            }
+            if (request.from() == From.ABANDONED) {
+                shard.jdbc().update(SqlFiles.get("record-attempt"), abandonedAttempt(recordId, request.reason()));
+            }
+            return true;
+        });
+        if (Boolean.TRUE.equals(taken)) {
+            exchange.setProperty(CLAIM_TOKEN, token);
+            publishing.prepare(exchange, request.item(), null);
+        }
+    }
+
+    /** Step 3: the message is on its topic; Fetched -> Queued unless a consumer has taken the row already. */
+    public void markQueued(Exchange exchange) {
+        Republish request = exchange.getProperty(REQUEST, Republish.class);
+        shards.forBiller(request.biller()).jdbc().update(SqlFiles.get("mark-queued"),
+                Map.of("claimToken", exchange.getProperty(CLAIM_TOKEN, String.class)));
+    }
+
+    private Map<String, Object> abandonedAttempt(long recordId, String reason) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("recordId", recordId);
+        p.put("outcome", "Failed");
+        p.put("errorClass", "Abandoned");
+        p.put("error", ControlRecords.truncate(reason));
+        p.put("httpStatus", null);
+        p.put("startedAt", Timestamp.from(Instant.now()));
+        p.put("durationMs", 0L);
+        p.put("processorId", processorId);
+        return p;
+    }
+}

@@ -1,0 +1,236 @@
+package io.datapump;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.datapump.admin.Replays;
+import io.datapump.local.SourceRows;
+import io.datapump.pump.DataPumpHeaders;
+import io.datapump.pump.ItemType;
+import io.datapump.registry.BillerRegistry;
+import io.datapump.shard.Shard;
+import io.datapump.shard.ShardDataSources;
+import io.datapump.support.CisStub;
+import io.datapump.support.ShardProbe;
+import io.datapump.support.TestBillers;
+
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.NamedNode;
+import org.apache.camel.Processor;
+import org.apache.camel.spi.InterceptStrategy;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.apache.camel.support.processor.DelegateAsyncProcessor;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * What a process that died or stopped held is released within seconds by its heartbeat, and an item published again
+ * (by the sweeper or a replay) is delivered once even when its consumer gets the message before the re-publishing
+ * finished: the row was committed in a state the consumer accepts before the message existed.
+ * <p>
+ * Every re-published message is held at its publish step until its consumer has delivered it (the race), and the
+ * row's committed state is read from another connection just before the message goes out.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("local")
+class DeadProcessRecoveryTest {
+
+    static final CisStub CIS = new CisStub();
+    /** "recordId=state" of every re-published row, as committed when its message was about to be published. */
+    static final Set<String> COMMITTED_AT_PUBLISH = ConcurrentHashMap.newKeySet();
+
+    @DynamicPropertySource
+    static void configure(DynamicPropertyRegistry registry) {
+        registry.add("datapump.local.data-dir", () -> TestBillers.freshDataDir().toString());
+        registry.add("datapump.local.source-simulator.rate", () -> 0);
+        registry.add("datapump.publisher.interval", () -> "300");
+        registry.add("datapump.publisher.initial-delay", () -> "100");
+        registry.add("datapump.heartbeat.interval", () -> "500ms");
+        registry.add("datapump.heartbeat.timeout", () -> "2s");
+        // the leases stay at their 5-minute defaults: only the heartbeats can release these rows in time
+        TestBillers.into(registry).biller("hearts", false, true, 0, 0, CIS).biller("races", false, true, 0, 0, CIS);
+    }
+
+    @TestConfiguration
+    static class HoldRepublishedMessages {
+        @Bean
+        CamelContextConfiguration holdAtPublish(ShardDataSources shards, BillerRegistry registry) {
+            return new CamelContextConfiguration() {
+                @Override
+                public void beforeApplicationStart(CamelContext camel) {
+                    camel.getCamelContextExtension().addInterceptStrategy(new InterceptStrategy() {
+                        @Override
+                        public Processor wrapProcessorInInterceptors(CamelContext context, NamedNode node,
+                                                                     Processor target, Processor next) {
+                            return "republish-publish".equals(node.getId())
+                                    ? new HoldUntilDelivered(target, shards, registry) : target;
+                        }
+                    });
+                }
+
+                @Override
+                public void afterApplicationStart(CamelContext camel) {
+                }
+            };
+        }
+    }
+
+    /** Records the row's committed state, publishes, and waits for the consumer to deliver before going on. */
+    static final class HoldUntilDelivered extends DelegateAsyncProcessor {
+        private final ShardDataSources shards;
+        private final BillerRegistry registry;
+
+        HoldUntilDelivered(Processor target, ShardDataSources shards, BillerRegistry registry) {
+            super(target);
+            this.shards = shards;
+            this.registry = registry;
+        }
+
+        @Override
+        public boolean process(Exchange exchange, AsyncCallback callback) {
+            String billerId = exchange.getMessage().getHeader(DataPumpHeaders.BILLER_ID, String.class);
+            long recordId = exchange.getMessage().getHeader(DataPumpHeaders.RECORD_ID, Long.class);
+            NamedParameterJdbcTemplate other = shards.forBiller(registry.require(billerId)).jdbc();
+            COMMITTED_AT_PUBLISH.add(recordId + "=" + state(other, recordId));
+            return super.process(exchange, doneSync -> {
+                if (exchange.getException() == null) {
+                    // the consumer takes the message and delivers the item while this re-publishing is unfinished
+                    await().atMost(Duration.ofSeconds(30)).until(() -> "Processed".equals(state(other, recordId)));
+                }
+                callback.done(doneSync);
+            });
+        }
+
+        private static String state(NamedParameterJdbcTemplate jdbc, long recordId) {
+            return jdbc.queryForObject("SELECT State FROM DataPumpControl WHERE DataPumpRecordId = :id",
+                    Map.of("id", recordId), String.class);
+        }
+    }
+
+    @Autowired BillerRegistry registry;
+    @Autowired ShardDataSources shards;
+    @Autowired NamedParameterJdbcTemplate registryDb;
+    @Autowired Replays replays;
+
+    @AfterAll
+    static void stopStub() {
+        CIS.close();
+    }
+
+    @Test
+    void rowsOfAProcessThatStoppedBeatingAreReleasedWithinSecondsWhileALiveProcessKeepsItsRows() {
+        // given: rows claimed moments ago (far inside their leases) by a process whose last beat is a minute old,
+        // by one that stopped at shutdown, and by one that is alive
+        ShardProbe probe = new ShardProbe(registry, shards);
+        Shard shard = probe.shard("hearts");
+        heartbeat("silent-pod", "DATEADD(MINUTE, -1, CURRENT_TIMESTAMP)", false);
+        heartbeat("stopped-pod", "CURRENT_TIMESTAMP", true);
+        heartbeat("live-pod", "DATEADD(HOUR, 1, CURRENT_TIMESTAMP)", false);
+        long silentClaim = control(shard, "Fetched", "silent-pod", 0);
+        long silentAttempt = control(shard, "Processing", "silent-pod", 1);
+        long stoppedAttempt = control(shard, "Processing", "stopped-pod", 1);
+        long liveClaim = control(shard, "Fetched", "live-pod", 0);
+        long liveAttempt = control(shard, "Processing", "live-pod", 1);
+
+        // when: the dead-processor sweeper runs (every heartbeat interval)
+
+        // then: within seconds, each row of the two dead processes is delivered once
+        await().atMost(Duration.ofSeconds(20)).until(() -> probe.inState("hearts", "Processed") == 3);
+        assertThat(probe.state("hearts", silentClaim)).isEqualTo("Processed");
+        assertThat(probe.state("hearts", silentAttempt)).isEqualTo("Processed");
+        assertThat(probe.state("hearts", stoppedAttempt)).isEqualTo("Processed");
+        assertThat(CIS.acceptedFor("hearts")).extracting(CisStub.Call::idempotencyKey)
+                .containsExactlyInAnyOrder(key("hearts", silentClaim), key("hearts", silentAttempt),
+                        key("hearts", stoppedAttempt));
+        // the abandoned attempts are on record, and counted
+        assertThat(probe.attempts("hearts", silentAttempt)).extracting(a -> a.get("ErrorClass"))
+                .containsExactly("Abandoned", null);
+        assertThat(probe.attempts("hearts", silentAttempt).get(0).get("ErrorMessage").toString())
+                .contains("silent-pod");
+        // the live process's rows are untouched, and only the dead processes are forgotten
+        assertThat(probe.state("hearts", liveClaim)).isEqualTo("Fetched");
+        assertThat(probe.state("hearts", liveAttempt)).isEqualTo("Processing");
+        await().atMost(Duration.ofSeconds(10)).until(() -> heartbeats("silent-pod") + heartbeats("stopped-pod") == 0);
+        assertThat(heartbeats("live-pod")).isEqualTo(1);
+    }
+
+    @Test
+    void aReplayedItemWhoseConsumerGetsTheMessageBeforeTheReplayFinishedIsDeliveredOnce() {
+        // given: a failed item
+        Shard shard = new ShardProbe(registry, shards).shard("races");
+        long failed = control(shard, "Failed", "some-pod", 1);
+
+        // when: it is replayed, and its consumer delivers it before the replay has marked it Queued
+        Replays.Outcome outcome = replays.replayRecord("races", failed);
+
+        // then: the row was committed Fetched (a state the consumer accepts) before the message existed, the item
+        // was delivered once, and the replay's last step did not move it back from Processed
+        assertThat(outcome).isEqualTo(Replays.Outcome.REPLAYED);
+        assertThat(COMMITTED_AT_PUBLISH).contains(failed + "=Fetched");
+        assertThat(new ShardProbe(registry, shards).state("races", failed)).isEqualTo("Processed");
+        assertThat(CIS.acceptedPerKey()).containsEntry(key("races", failed), 1L);
+    }
+
+    @Test
+    void anAbandonedAttemptWhoseConsumerGetsTheMessageBeforeTheSweeperFinishedIsDeliveredOnce() {
+        // given: an attempt held by a process that stopped
+        ShardProbe probe = new ShardProbe(registry, shards);
+        heartbeat("gone-pod", "CURRENT_TIMESTAMP", true);
+        long abandoned = control(probe.shard("races"), "Processing", "gone-pod", 1);
+
+        // when: the sweeper publishes it again, and its consumer delivers it before the sweeper marked it Queued
+        await().atMost(Duration.ofSeconds(20)).until(() -> "Processed".equals(probe.state("races", abandoned)));
+
+        // then: committed Fetched before the message existed, delivered once, and left Processed
+        assertThat(COMMITTED_AT_PUBLISH).contains(abandoned + "=Fetched");
+        await().atMost(Duration.ofSeconds(10)).until(() -> heartbeats("gone-pod") == 0);
+        assertThat(probe.state("races", abandoned)).isEqualTo("Processed");
+        assertThat(CIS.acceptedPerKey()).containsEntry(key("races", abandoned), 1L);
+    }
+
+    private void heartbeat(String processorId, String lastBeat, boolean stopped) {
+        registryDb.update("INSERT INTO ProcessorHeartbeat (ProcessorId, Roles, StartedAt, LastBeatAt, Beats, StoppedAt)"
+                + " VALUES (:id, 'item-consumer', CURRENT_TIMESTAMP, " + lastBeat + ", 7, "
+                + (stopped ? "CURRENT_TIMESTAMP" : "NULL") + ")", Map.of("id", processorId));
+    }
+
+    private long heartbeats(String processorId) {
+        return registryDb.queryForObject("SELECT COUNT(*) FROM ProcessorHeartbeat WHERE ProcessorId = :id",
+                Map.of("id", processorId), Long.class);
+    }
+
+    /**
+     * A work item with a control row in a state, held by a processor, claimed just now (in one transaction, so the
+     * publisher never sees the work item without its control row).
+     */
+    private static long control(Shard shard, String state, String processorId, int attempts) {
+        return shard.tx().execute(tx -> {
+            long id = SourceRows.insert(shard, ItemType.PAYMENT);
+            shard.jdbc().update("INSERT INTO DataPumpControl (DataPumpRecordId, ItemType, State, ClaimToken,"
+                    + " ProcessorId, ClaimedAt, StateChangedAt, Attempts, CreatedAt) VALUES (:id, 'Payment', :state,"
+                    + " :token, :processor, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, :attempts, CURRENT_TIMESTAMP)",
+                    Map.of("id", id, "state", state, "token", "token-" + id, "processor", processorId,
+                            "attempts", attempts));
+            return id;
+        });
+    }
+
+    private static String key(String billerId, long recordId) {
+        return "datapump-" + billerId + "-" + recordId;
+    }
+}
