@@ -1,4 +1,6 @@
--- Item consumer claim by primary key: Fetched or Queued -> Processing. Zero rows means a duplicate.
+-- Item consumer claim by primary key: Fetched or Queued -> Processing; or, for a redriven message, Processing ->
+-- Processing when the attempt it resumes (:#resumesAttempt, NULL for any other message) still holds the row. Zero
+-- rows means a duplicate.
 UPDATE DataPumpControl
    SET State = 'Processing',
        ClaimToken = :#attemptToken,
@@ -7,4 +9,5 @@ UPDATE DataPumpControl
        StateChangedAt = CURRENT_TIMESTAMP,
        Attempts = Attempts + 1
  WHERE DataPumpRecordId = :#recordId
-   AND State IN ('Fetched', 'Queued')
+   AND (State IN ('Fetched', 'Queued')
+        OR (State = 'Processing' AND ClaimToken = :#resumesAttempt))

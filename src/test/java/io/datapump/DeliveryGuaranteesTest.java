@@ -60,7 +60,8 @@ class DeliveryGuaranteesTest {
                 .biller("mixed", false, true, 0, 0, CIS)
                 .biller("backlog", false, true, 0, 0, CIS)
                 .biller("flaky", false, true, 0, 0, CIS)
-                .biller("rerun", false, true, 0, 0, CIS);
+                .biller("rerun", false, true, 0, 0, CIS)
+                .biller("redrive", false, true, 0, 0, CIS);
     }
 
     @Autowired CamelContext camel;
@@ -211,6 +212,36 @@ class DeliveryGuaranteesTest {
     }
 
     /** Inserts one work item and claims it as a biller consumer would (row Fetched), without publishing. */
+    @Test
+    void aRedrivenMessageTakesOverTheRowFromTheAttemptWhoseFailureCouldNotBeRecorded() throws Exception {
+        // given: two items left Processing by attempts whose failure could not be written (their shard was down), so
+        // only a redriven message is on its way for each; one of the rows was taken over by another attempt since
+        ItemMessage stillHeld = claimOne("redrive", ItemType.PAYMENT);
+        ItemMessage takenOver = claimOne("redrive", ItemType.PAYMENT);
+        Shard shard = probe.shard("redrive");
+        for (ItemMessage item : List.of(stillHeld, takenOver)) {
+            shard.jdbc().update("UPDATE DataPumpControl SET State = 'Processing', ClaimToken = :token"
+                    + " WHERE DataPumpRecordId = :id", Map.of("token", "failed-" + item.recordId(), "id", item.recordId()));
+        }
+        shard.jdbc().update("UPDATE DataPumpControl SET ClaimToken = 'someone-else' WHERE DataPumpRecordId = :id",
+                Map.of("id", takenOver.recordId()));
+        NotifyBuilder consumed = new NotifyBuilder(camel).fromRoute("item-consumer-payment-production")
+                .whenDone(2).create();
+
+        // when: the redriven messages arrive, each naming the attempt it resumes
+        for (ItemMessage item : List.of(stillHeld, takenOver)) {
+            producer.sendBodyAndHeader(paymentTopic, json.writeValueAsString(item),
+                    io.datapump.pump.DataPumpHeaders.RESUMES_ATTEMPT, "failed-" + item.recordId());
+        }
+
+        // then: the row its attempt still held is delivered, once; the other is left to whoever holds it
+        assertThat(consumed.matches(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> "Processed".equals(probe.state("redrive", stillHeld.recordId())));
+        assertThat(CIS.acceptedPerKey().get(stillHeld.idempotencyKey())).isEqualTo(1L);
+        assertThat(probe.state("redrive", takenOver.recordId())).isEqualTo("Processing");
+        assertThat(CIS.acceptedPerKey()).doesNotContainKey(takenOver.idempotencyKey());
+    }
+
     private ItemMessage claimOne(String billerId, ItemType type) {
         Shard shard = probe.shard(billerId);
         SourceRows.insert(shard, type);

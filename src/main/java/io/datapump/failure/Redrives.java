@@ -23,8 +23,9 @@ import org.springframework.stereotype.Component;
  * reach the database (its shard or the registry is down), the item is published again for a later try, with a
  * growing delay (retry.delayed.*, by the DataPumpRedrives header), and the consumed message is acknowledged. This
  * keeps the item safe whatever the transport's own redelivery limit is (Service Bus dead-letters after its
- * MaxDeliveryCount); no retry of the item is spent. A biller message is dropped instead (the publisher re-drives
- * its biller). Only if the broker itself is down does the exchange fail, and then the broker keeps the message.
+ * MaxDeliveryCount); no retry of the item is spent. When the row is still {@code Processing} under the failed
+ * attempt, the message names that attempt ({@link DataPumpHeaders#RESUMES_ATTEMPT}) so its consumer can take the row
+ * over. A biller message is dropped instead (the publisher re-drives its biller). Only if the broker itself is down does the exchange fail, and then the broker keeps the message.
  */
 @Component("redrives")
 public class Redrives {
@@ -56,8 +57,17 @@ public class Redrives {
         Integer previous = exchange.getMessage().getHeader(REDRIVES, Integer.class);
         int redrive = (previous == null ? 0 : previous) + 1;
         Duration delay = backoff.delayBefore(redrive);
+        // the row is still Processing under this exchange's attempt (its release could not be written), or under
+        // the attempt the consumed message already resumed: the redriven message may take it over, instead of being
+        // skipped and leaving the row to the processing lease
+        String attempt = exchange.getProperty(DataPumpHeaders.ATTEMPT_TOKEN, String.class);
+        String resumes = attempt != null ? attempt
+                : exchange.getMessage().getHeader(DataPumpHeaders.RESUMES_ATTEMPT, String.class);
         publishing.prepare(exchange, item, Instant.now().plus(delay));
         exchange.getMessage().setHeader(REDRIVES, redrive);
+        if (resumes != null) {
+            exchange.getMessage().setHeader(DataPumpHeaders.RESUMES_ATTEMPT, resumes);
+        }
         meters.counter("datapump.items.redriven", "biller", item.billerId(), "lane", item.lane()).increment();
         LOG.warn("Failure handling of item {} could not finish ({}); it is published again in {}", item.key(),
                 cause == null ? "unknown" : cause.toString(), delay);

@@ -96,12 +96,17 @@ public class Retries {
                 : max(properties.getRetry().getDelayed().delayBefore(next.retry()), failure.retryAfter());
 
         String token = exchange.getProperty(DataPumpHeaders.ATTEMPT_TOKEN, String.class);
+        // a redriven message deferred before it could take its row over passes the attempt it resumes on
+        String resumes = exchange.getMessage().getHeader(DataPumpHeaders.RESUMES_ATTEMPT, String.class);
         if (token != null) {
             controlRecords.releaseAfterFailure(item, token, exchange.getProperty(DataPumpHeaders.ATTEMPT_STARTED,
                     Instant.class), failure);
             exchange.removeProperty(DataPumpHeaders.ATTEMPT_TOKEN);
         }
         publishing.prepare(exchange, next, now.plus(delay));
+        if (token == null && resumes != null) {
+            exchange.getMessage().setHeader(DataPumpHeaders.RESUMES_ATTEMPT, resumes);
+        }
 
         meters.counter(deferred ? "datapump.items.deferred" : "datapump.items.retries",
                 "biller", item.billerId(), "lane", item.lane(), "errorClass", failure.errorClass()).increment();

@@ -32,7 +32,8 @@ public class ControlRecordIdempotentRepository extends ServiceSupport implements
     public boolean add(Exchange exchange, String key) {
         ItemMessage item = item(exchange, key);
         String attemptToken = UUID.randomUUID().toString();
-        if (!controlRecords.startProcessing(item, attemptToken)) {
+        String resumes = exchange.getMessage().getHeader(DataPumpHeaders.RESUMES_ATTEMPT, String.class);
+        if (!controlRecords.startProcessing(item, attemptToken, resumes)) {
             return false;
         }
         exchange.setProperty(DataPumpHeaders.ATTEMPT_TOKEN, attemptToken);

@@ -82,6 +82,14 @@ public class ControlRecords {
      * @return false when the row is in any other state (already processing, processed, failed): a duplicate
      */
     public boolean startProcessing(ItemMessage item, String attemptToken) {
+        return startProcessing(item, attemptToken, null);
+    }
+
+    /**
+     * As {@link #startProcessing(ItemMessage, String)}; a redriven message also takes over the row from the attempt
+     * it resumes ({@code resumesAttempt}), if that attempt still holds it.
+     */
+    public boolean startProcessing(ItemMessage item, String attemptToken, String resumesAttempt) {
         Shard shard = shard(item.billerId());
         if (item.sourceItemId() != null) {
             // a directly published item may have no control row yet: create it as Processing (one insert wins)
@@ -96,8 +104,11 @@ public class ControlRecords {
                 return false;
             }
         }
-        Map<String, Object> params = Map.of("recordId", item.recordId(), "attemptToken", attemptToken,
-                "processorId", processorId);
+        Map<String, Object> params = new HashMap<>();
+        params.put("recordId", item.recordId());
+        params.put("attemptToken", attemptToken);
+        params.put("processorId", processorId);
+        params.put("resumesAttempt", resumesAttempt);
         return shard.jdbc().update(SqlFiles.get("start-processing"), params) == 1;
     }
 

@@ -8,6 +8,8 @@ public final class DataPumpHeaders {
     public static final String LANE = "DataPumpLane";
     public static final String ITEM_TYPE = "DataPumpItemType";
     public static final String RECORD_ID = "DataPumpRecordId";
+    /** On a redriven item message: the attempt whose failure could not be recorded, which still holds the row. */
+    public static final String RESUMES_ATTEMPT = "DataPumpResumesAttempt";
 
     /** Failure headers on a dead-lettered message. */
     public static final String FAILURE_CLASS = "DataPumpFailureClass";
