@@ -28,6 +28,7 @@ final class AppProcess {
     private final Map<String, Object> args = new LinkedHashMap<>();
     private Process process;
     private int runs;
+    private Path currentLog;
 
     AppProcess(Path jar, Path logDir, int port) {
         this.jar = jar;
@@ -60,6 +61,7 @@ final class AppProcess {
                 "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "--spring.profiles.active=local"));
         args.forEach((k, v) -> command.add("--" + k + "=" + v));
         Path log = logDir.resolve(name + "-" + (++runs) + ".log");
+        currentLog = log;
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         // the local users' passwords (otherwise generated at every start)
         builder.environment().put("DATAPUMP_OPERATOR_PASSWORD", TestUsers.OPERATOR_PASSWORD);
@@ -94,6 +96,28 @@ final class AppProcess {
         }
     }
 
+    /** POSTs a JSON body as the operator; returns the HTTP status, or -1 when nothing answers. */
+    int post(String path, String json) {
+        try {
+            HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .header("Authorization", TestUsers.basic(TestUsers.OPERATOR, TestUsers.OPERATOR_PASSWORD))
+                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
+                    .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.discarding());
+            return r.statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /** A second pump process with the same settings on another port and data folder (same broker and databases). */
+    AppProcess twin(int otherPort, Path otherDataDir) {
+        AppProcess twin = new AppProcess(jar, logDir, otherPort);
+        args.forEach((k, v) -> twin.args.putIfAbsent(k, v));
+        twin.args.put("server.port", otherPort);
+        twin.args.put("datapump.local.data-dir", otherDataDir);
+        return twin;
+    }
+
     /** SIGKILL: no shutdown hook runs, nothing is released. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
@@ -125,6 +149,16 @@ final class AppProcess {
                 String.valueOf(process.pid())).redirectErrorStream(true).redirectOutput(out.toFile()).start()
                 .waitFor(30, TimeUnit.SECONDS);
         return out;
+    }
+
+    /** The processor id this run of the pump logged at start (null before it got that far). */
+    String processorId() throws IOException {
+        if (currentLog == null || !Files.exists(currentLog)) {
+            return null;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("This process is processor (\\S+) ")
+                .matcher(Files.readString(currentLog));
+        return m.find() ? m.group(1) : null;
     }
 
     boolean alive() {

@@ -76,9 +76,8 @@ final class FaultEnvironment implements AutoCloseable {
                 .with("datapump.publisher.interval", 300)
                 .with("datapump.publisher.initial-delay", 300)
                 .with("datapump.biller-consumer.claim-batch-size", 25)
+                // the leases stay at their defaults (5 minutes): a killed process's rows come back by its heartbeat
                 .with("datapump.sweeper.interval", "1s")
-                .with("datapump.sweeper.fetched-lease", "3s")
-                .with("datapump.sweeper.processing-lease", "8s")
                 .with("datapump.cis.connect-timeout", 500)
                 .with("datapump.cis.response-timeout", 1500)
                 .with("datapump.retry.immediate.attempts", 1)
@@ -210,6 +209,18 @@ final class FaultEnvironment implements AutoCloseable {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    /** The first column of every row a query returns. */
+    <T> List<T> sqlList(String billerId, String query, Class<T> type) throws SQLException {
+        List<T> values = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(shardUrl(billerId), "sa", "");
+             ResultSet rs = c.createStatement().executeQuery(query)) {
+            while (rs.next()) {
+                values.add(rs.getObject(1, type));
+            }
+        }
+        return values;
     }
 
     void update(String billerId, String statement) throws SQLException {
