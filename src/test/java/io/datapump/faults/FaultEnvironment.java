@@ -76,7 +76,10 @@ final class FaultEnvironment implements AutoCloseable {
                 .with("datapump.publisher.interval", 300)
                 .with("datapump.publisher.initial-delay", 300)
                 .with("datapump.biller-consumer.claim-batch-size", 25)
-                // the leases stay at their defaults (5 minutes): a killed process's rows come back by its heartbeat
+                // the leases stay at their defaults (5 minutes): a killed process's rows come back by its heartbeat,
+                // here beating every second and taken for dead after 5 (the two-process scenario uses the defaults)
+                .with("datapump.heartbeat.interval", "1s")
+                .with("datapump.heartbeat.timeout", "5s")
                 .with("datapump.sweeper.interval", "1s")
                 .with("datapump.cis.connect-timeout", 500)
                 .with("datapump.cis.response-timeout", 1500)

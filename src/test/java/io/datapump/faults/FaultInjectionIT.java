@@ -180,7 +180,9 @@ class FaultInjectionIT {
             // paused until both processes run; few items queued ahead of the released ones, so their wait is the
             // heartbeat's, not the backlog's
             env.app.with("datapump.local.billers[0].paused", true).with("datapump.local.billers[1].paused", true)
-                    .with("datapump.biller-consumer.max-in-flight-per-biller", 16);
+                    .with("datapump.biller-consumer.max-in-flight-per-biller", 16)
+                    // the default heartbeat (every 3 s, dead after 15 s) and leases (5 minutes)
+                    .without("datapump.heartbeat.interval").without("datapump.heartbeat.timeout");
             env.cis.replyWith(call -> new Reply(200, 500, Map.of()));
             env.broker.start();
             AppProcess survivor = env.app.twin(Ports.free(), env.dir.resolve("app-b"));
