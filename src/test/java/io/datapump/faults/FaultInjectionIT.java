@@ -197,6 +197,8 @@ class FaultInjectionIT {
                 // both deliver; the survivor has beaten long enough to judge others (a heartbeat timeout)
                 await().atMost(Duration.ofSeconds(60)).until(() -> env.sql("east",
                         "SELECT COUNT(DISTINCT ProcessorId) FROM DataPumpAttempt") >= 2);
+                // (a few seconds more, so the process to be killed has its consumers busy)
+                await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
                 String killedId = env.app.processorId();
                 env.app.kill();
                 Instant killed = Instant.now();
