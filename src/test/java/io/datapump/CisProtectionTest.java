@@ -9,14 +9,14 @@ import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
-import io.datapump.failure.CisGuard;
+import io.datapump.itemconsumer.CisGuard;
 import io.datapump.local.SourceRows;
-import io.datapump.pump.ItemType;
+import io.datapump.message.ItemType;
 import io.datapump.registry.BillerRegistry;
 import io.datapump.shard.Shard;
 import io.datapump.shard.ShardDataSources;
-import io.datapump.support.CisStub;
 import io.datapump.support.CisStub.Reply;
+import io.datapump.support.CisStub;
 import io.datapump.support.ShardProbe;
 import io.datapump.support.TestBillers;
 

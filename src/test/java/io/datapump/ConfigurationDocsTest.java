@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
-/** Every datapump.* setting in the configuration files has a line in the README's configuration table. */
+/** Every datapump.* setting in the configuration files has a line in the configuration table (docs/configuration.md). */
 class ConfigurationDocsTest {
 
     static final List<String> FILES = List.of("application.yaml", "application-local.yaml", "application-azure.yaml");
@@ -22,7 +22,7 @@ class ConfigurationDocsTest {
     @Test
     void everyDataPumpSettingIsDocumentedInTheReadme() throws Exception {
         // given
-        List<String> readme = Files.readAllLines(Path.of("README.md"));
+        List<String> readme = Files.readAllLines(Path.of("docs", "configuration.md"));
         TreeSet<String> keys = new TreeSet<>();
         for (String file : FILES) {
             try (InputStream in = getClass().getClassLoader().getResourceAsStream(file)) {

@@ -10,8 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.datapump.admin.Replays;
 import io.datapump.local.SourceRows;
-import io.datapump.pump.DataPumpHeaders;
-import io.datapump.pump.ItemType;
+import io.datapump.message.DataPumpHeaders;
+import io.datapump.message.ItemType;
 import io.datapump.registry.BillerRegistry;
 import io.datapump.shard.Shard;
 import io.datapump.shard.ShardDataSources;

@@ -10,15 +10,15 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.datapump.pump.BillerClaims;
-import io.datapump.pump.BillerMessage;
-import io.datapump.pump.ClaimedBatch;
-import io.datapump.pump.ItemMessage;
-import io.datapump.pump.ItemType;
+import io.datapump.billerconsumer.BillerClaims;
+import io.datapump.billerconsumer.ClaimedBatch;
+import io.datapump.local.SourceRows;
+import io.datapump.message.BillerMessage;
+import io.datapump.message.ItemMessage;
+import io.datapump.message.ItemType;
 import io.datapump.registry.BillerRegistry;
 import io.datapump.shard.Shard;
 import io.datapump.shard.ShardDataSources;
-import io.datapump.local.SourceRows;
 import io.datapump.support.CisStub;
 import io.datapump.support.ShardProbe;
 import io.datapump.support.TestBillers;
@@ -231,7 +231,7 @@ class DeliveryGuaranteesTest {
         // when: the redriven messages arrive, each naming the attempt it resumes
         for (ItemMessage item : List.of(stillHeld, takenOver)) {
             producer.sendBodyAndHeader(paymentTopic, json.writeValueAsString(item),
-                    io.datapump.pump.DataPumpHeaders.RESUMES_ATTEMPT, "failed-" + item.recordId());
+                    io.datapump.message.DataPumpHeaders.RESUMES_ATTEMPT, "failed-" + item.recordId());
         }
 
         // then: the row its attempt still held is delivered, once; the other is left to whoever holds it

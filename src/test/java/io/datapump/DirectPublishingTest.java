@@ -15,12 +15,11 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.datapump.example.DirectItemPublisher;
 import io.datapump.example.DirectItemPublisher.DirectItem;
+import io.datapump.example.DirectItemPublisher;
 import io.datapump.local.SourceRows;
-import io.datapump.pump.DataPumpHeaders;
-import io.datapump.pump.ItemMessage;
-import io.datapump.pump.ItemType;
+import io.datapump.message.ItemMessage;
+import io.datapump.message.ItemType;
 import io.datapump.registry.BillerRegistry;
 import io.datapump.registry.Lane;
 import io.datapump.shard.ShardDataSources;
@@ -48,7 +47,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * Phase next: items that source applications publish straight to the item topics, for billers in direct mode, on
+ * Items that source applications publish straight to the item topics, for billers in direct mode, on
  * the embedded stack (Artemis, H2 shards, the CIS stub over HTTP). The publisher runs, so adapter billers are pumped
  * beside the direct ones.
  */
@@ -370,9 +369,9 @@ class DirectPublishingTest {
         return counter == null ? 0 : counter.count();
     }
 
-    /** The exchange carries the item: its message body on arrival, its item property later on. */
+    /** The exchange carries the item: its message body on arrival, its item variable later on. */
     private static boolean isAbout(org.apache.camel.Exchange exchange, DirectItem item) {
-        ItemMessage carried = exchange.getProperty(DataPumpHeaders.ITEM, ItemMessage.class);
+        ItemMessage carried = io.datapump.itemconsumer.ItemContext.of(exchange).map(c -> c.message()).orElse(null);
         return carried != null ? item.sourceItemId().equals(carried.sourceItemId())
                 : String.valueOf(exchange.getMessage().getBody()).contains(item.sourceItemId());
     }

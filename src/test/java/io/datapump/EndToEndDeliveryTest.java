@@ -12,8 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.datapump.pump.DataPumpHeaders;
-import io.datapump.pump.ItemMessage;
+import io.datapump.itemconsumer.ItemContext;
+import io.datapump.message.ItemMessage;
 import io.datapump.registry.BillerRegistry;
 import io.datapump.shard.ShardDataSources;
 import io.datapump.support.CisStub;
@@ -85,7 +85,7 @@ class EndToEndDeliveryTest {
                 @Override
                 public void notify(CamelEvent event) {
                     Exchange exchange = ((CamelEvent.ExchangeCompletedEvent) event).getExchange();
-                    ItemMessage item = exchange.getProperty(DataPumpHeaders.ITEM, ItemMessage.class);
+                    ItemMessage item = ItemContext.of(exchange).map(ItemContext::message).orElse(null);
                     if (item != null && exchange.getFromEndpoint() != null) {
                         String topic = exchange.getFromEndpoint().getEndpointUri().replaceAll("^jms://topic:|\\?.*$", "");
                         BILLERS_BY_ITEM_TOPIC.computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet()).add(item.billerId());

@@ -12,16 +12,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
+import io.datapump.billerconsumer.BillerClaims;
+import io.datapump.billerconsumer.ClaimedBatch;
 import io.datapump.local.SourceRows;
-import io.datapump.pump.BillerClaims;
-import io.datapump.pump.ClaimedBatch;
-import io.datapump.pump.ItemMessage;
-import io.datapump.pump.ItemType;
+import io.datapump.message.ItemMessage;
+import io.datapump.message.ItemType;
 import io.datapump.registry.BillerRegistry;
 import io.datapump.shard.Shard;
 import io.datapump.shard.ShardDataSources;
-import io.datapump.support.CisStub;
 import io.datapump.support.CisStub.Reply;
+import io.datapump.support.CisStub;
 import io.datapump.support.DeadLetterQueue;
 import io.datapump.support.ShardProbe;
 import io.datapump.support.TestBillers;
@@ -274,7 +274,7 @@ class FailureHandlingTest {
     void unreadableOrExpiredBillerMessagesAreDeadLetteredAndClaimNothing() throws Exception {
         // given: a pending work item, and two bad biller messages for its biller
         long recordId = SourceRows.insert(probe.shard("plain"), ItemType.PAYMENT);
-        String expired = json.writeValueAsString(new io.datapump.pump.BillerMessage("plain", "production", "scan",
+        String expired = json.writeValueAsString(new io.datapump.message.BillerMessage("plain", "production", "scan",
                 Instant.now().minusSeconds(120), Instant.now().minusSeconds(60), null));
 
         // when

@@ -9,12 +9,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.datapump.local.SourceRows;
-import io.datapump.pump.ItemType;
+import io.datapump.message.ItemType;
 import io.datapump.registry.BillerRegistry;
 import io.datapump.shard.Shard;
 import io.datapump.shard.ShardDataSources;
-import io.datapump.support.CisStub;
 import io.datapump.support.CisStub.Reply;
+import io.datapump.support.CisStub;
 import io.datapump.support.ShardProbe;
 import io.datapump.support.TestBillers;
 

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
-import io.datapump.support.CisStub;
 import io.datapump.support.CisStub.Reply;
+import io.datapump.support.CisStub;
 import io.datapump.support.PumpProcess;
 import io.datapump.support.TestBillers;
 

@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
 import io.datapump.metrics.BacklogGauges;
 import io.datapump.registry.BillerRegistry;
 import io.datapump.shard.ShardDataSources;
-import io.datapump.support.CisStub;
 import io.datapump.support.CisStub.Reply;
+import io.datapump.support.CisStub;
 import io.datapump.support.ShardProbe;
 import io.datapump.support.TestBillers;
 

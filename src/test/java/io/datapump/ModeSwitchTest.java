@@ -17,16 +17,16 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.datapump.example.DirectItemPublisher;
 import io.datapump.example.DirectItemPublisher.DirectItem;
+import io.datapump.example.DirectItemPublisher;
 import io.datapump.local.SourceRows;
-import io.datapump.pump.ItemType;
+import io.datapump.message.ItemType;
 import io.datapump.registry.BillerRegistry;
 import io.datapump.registry.Lane;
 import io.datapump.shard.Shard;
 import io.datapump.shard.ShardDataSources;
-import io.datapump.support.CisStub;
 import io.datapump.support.CisStub.Reply;
+import io.datapump.support.CisStub;
 import io.datapump.support.DirectSource;
 import io.datapump.support.ShardProbe;
 import io.datapump.support.TestBillers;

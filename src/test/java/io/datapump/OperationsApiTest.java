@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.datapump.local.SourceRows;
+import io.datapump.message.ItemType;
 import io.datapump.metrics.BacklogGauges;
-import io.datapump.pump.ItemType;
 import io.datapump.registry.BillerRegistry;
 import io.datapump.shard.ShardDataSources;
 import io.datapump.support.CisStub;

@@ -14,11 +14,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import io.datapump.local.SourceRows;
-import io.datapump.pump.BillerMessage;
-import io.datapump.pump.ItemType;
+import io.datapump.message.BillerMessage;
+import io.datapump.message.ItemType;
 import io.datapump.registry.BillerRegistry;
 import io.datapump.shard.ShardDataSources;
-import io.datapump.shard.SqlFiles;
+import io.datapump.sql.SqlFiles;
 import io.datapump.support.CisStub;
 import io.datapump.support.Ports;
 import io.datapump.support.ShardProbe;
@@ -86,7 +86,7 @@ class ShardOutageTest {
         // (the marker first, so the running publisher never publishes the biller itself)
         ShardProbe probe = new ShardProbe(registry, shards);
         String token = UUID.randomUUID().toString();
-        probe.shard("fragile").jdbc().update(SqlFiles.get("hold-outstanding"), Map.of("token", token));
+        probe.shard("fragile").jdbc().update(SqlFiles.get("marker/hold-outstanding"), Map.of("token", token));
         for (int i = 0; i < ITEMS; i++) {
             SourceRows.insert(probe.shard("fragile"), ItemType.PAYMENT);
         }

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.datapump.local.SourceRows;
-import io.datapump.pump.ItemType;
+import io.datapump.message.ItemType;
 import io.datapump.registry.BillerRegistry;
 import io.datapump.shard.Shard;
 import io.datapump.shard.ShardDataSources;

@@ -7,7 +7,7 @@ import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
 
-import io.datapump.shard.SqlFiles;
+import io.datapump.sql.SqlFiles;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

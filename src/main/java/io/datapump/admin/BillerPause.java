@@ -5,7 +5,7 @@ import java.util.Map;
 
 import io.datapump.registry.Biller;
 import io.datapump.registry.BillerRegistry;
-import io.datapump.shard.SqlFiles;
+import io.datapump.sql.SqlFiles;
 
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Service;

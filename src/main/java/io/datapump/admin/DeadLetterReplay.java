@@ -7,11 +7,11 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.datapump.pump.DataPumpHeaders;
-import io.datapump.pump.DirectItemSchemas;
-import io.datapump.pump.ItemGuard;
-import io.datapump.pump.ItemMessage;
-import io.datapump.pump.ItemType;
+import io.datapump.itemconsumer.DirectItemSchemas;
+import io.datapump.itemconsumer.ItemGuard;
+import io.datapump.message.DataPumpHeaders;
+import io.datapump.message.ItemMessage;
+import io.datapump.message.ItemType;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.ConsumerTemplate;
@@ -203,7 +203,7 @@ public class DeadLetterReplay {
     /** Why the item consumer would refuse the direct item again now, or null if it would accept it. */
     private String directRefusal(Exchange message, ItemMessage direct, ItemType type, String lane) {
         try {
-            schemas.check(message.getMessage().getBody(String.class), type.key());
+            schemas.check(message.getMessage().getBody(String.class), type);
             itemGuard.check(direct, lane, type.code());
             return null;
         } catch (Exception stillRefused) {

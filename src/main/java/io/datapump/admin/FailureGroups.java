@@ -9,7 +9,7 @@ import java.util.Map;
 import io.datapump.registry.Biller;
 import io.datapump.registry.BillerRegistry;
 import io.datapump.shard.ShardDataSources;
-import io.datapump.shard.SqlFiles;
+import io.datapump.sql.SqlFiles;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +35,7 @@ public class FailureGroups {
         for (Biller biller : registry.reload()) {
             try {
                 for (Map<String, Object> row : shards.forBiller(biller).jdbc()
-                        .queryForList(SqlFiles.get("failure-groups"), Map.of())) {
+                        .queryForList(SqlFiles.get("status/failure-groups"), Map.of())) {
                     groups.add(new FailureGroup(biller.id(), biller.lane().id(), (String) row.get("ItemType"),
                             (String) row.get("ErrorClass"), ((Number) row.get("Items")).longValue(),
                             ((Timestamp) row.get("FirstSeen")).toInstant(), ((Timestamp) row.get("LastSeen")).toInstant()));

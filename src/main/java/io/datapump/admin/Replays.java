@@ -20,15 +20,16 @@ import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import io.datapump.DataPumpProperties;
-import io.datapump.pump.ItemMessage;
-import io.datapump.pump.KillDate;
+import io.datapump.control.ControlRecords;
+import io.datapump.message.ItemMessage;
+import io.datapump.message.KillDate;
 import io.datapump.recovery.Archiver;
-import io.datapump.recovery.Republishing;
 import io.datapump.recovery.Republishing.Republish;
+import io.datapump.recovery.Republishing;
 import io.datapump.registry.Biller;
 import io.datapump.registry.BillerRegistry;
 import io.datapump.shard.ShardDataSources;
-import io.datapump.shard.SqlFiles;
+import io.datapump.sql.SqlFiles;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -151,7 +152,7 @@ public class Replays implements DisposableBean {
             return Outcome.UNKNOWN;
         }
         List<Map<String, Object>> rows = shards.forBiller(biller).jdbc()
-                .queryForList(SqlFiles.get("replay-item"), Map.of("recordId", recordId));
+                .queryForList(SqlFiles.get("status/replay-item"), Map.of("recordId", recordId));
         if (rows.isEmpty()) {
             return Outcome.UNKNOWN;
         }
@@ -207,7 +208,7 @@ public class Replays implements DisposableBean {
         String lane = c.biller().lane().id();
         ItemMessage item = new ItemMessage(c.biller().id(), lane, c.itemType(), c.recordId(), c.sourceId(),
                 UUID.randomUUID().toString(), Instant.now(), killDate.deadline(lane), 0);
-        if (!republishing.republish(new Republish(c.biller(), item, Republishing.From.FAILED, null, "replay"))) {
+        if (!republishing.republish(new Republish(c.biller(), item, ControlRecords.Take.FAILED, null, "replay"))) {
             return false;
         }
         meters.counter("datapump.items.replayed", "biller", c.biller().id(), "lane", lane).increment();
@@ -226,24 +227,24 @@ public class Replays implements DisposableBean {
         if (s.byRecordIds()) {
             return page(biller, s, 0, s.recordIds().size()).size();
         }
-        Long n = shards.forBiller(biller).jdbc().queryForObject(SqlFiles.get("replay-count"), filters(s), Long.class);
+        Long n = shards.forBiller(biller).jdbc().queryForObject(SqlFiles.get("status/replay-count"), filters(s), Long.class);
         return n == null ? 0 : n;
     }
 
     private List<Candidate> page(Biller biller, ReplaySelection s, long afterId, int limit) {
         if (s.byRecordIds()) {
             List<Candidate> found = new ArrayList<>(shards.forBiller(biller).jdbc().queryForList(
-                    SqlFiles.get("replay-select-ids"), Map.of("recordIds", s.recordIds())).stream()
+                    SqlFiles.get("status/replay-select-ids"), Map.of("recordIds", s.recordIds())).stream()
                     .map(r -> candidate(biller, r)).toList());
             // archived failures can be replayed by id too
-            shards.forBiller(biller).jdbc().queryForList(SqlFiles.get("archived-failed-ids"),
+            shards.forBiller(biller).jdbc().queryForList(SqlFiles.get("control/archived-failed-ids"),
                     Map.of("recordIds", s.recordIds())).forEach(r -> found.add(candidate(biller, r)));
             return found.stream().limit(limit).toList();
         }
         Map<String, Object> params = filters(s);
         params.put("afterId", afterId);
         params.put("limit", limit);
-        return shards.forBiller(biller).jdbc().queryForList(SqlFiles.get("replay-select"), params).stream()
+        return shards.forBiller(biller).jdbc().queryForList(SqlFiles.get("status/replay-select"), params).stream()
                 .map(r -> candidate(biller, r)).toList();
     }
 

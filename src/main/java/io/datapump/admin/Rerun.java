@@ -7,19 +7,21 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.datapump.pump.BillerMessage;
-import io.datapump.pump.DataPumpHeaders;
-import io.datapump.pump.KillDate;
-import io.datapump.pump.PendingWork;
+import io.datapump.control.OutstandingMarkers;
+import io.datapump.message.BillerMessage;
+import io.datapump.message.DataPumpHeaders;
+import io.datapump.message.KillDate;
+import io.datapump.publisher.PendingWork;
 import io.datapump.registry.Biller;
 import io.datapump.registry.BillerRegistry;
+import io.datapump.shard.ShardDataSources;
 
 import org.apache.camel.ProducerTemplate;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Service;
 
 /**
- * Re-runs one biller's workload now (seed 000: per-biller granular recovery): its pending items are claimed at once
+ * Re-runs one biller's workload now (per-biller granular recovery): its pending items are claimed at once
  * instead of at the next publisher cycle, and optionally its Failed items are replayed too.
  */
 @Service
@@ -32,12 +34,14 @@ public class Rerun {
     private final ProducerTemplate producer;
     private final Environment environment;
     private final ObjectMapper json;
-    private final io.datapump.shard.ShardDataSources shards;
+    private final ShardDataSources shards;
+    private final OutstandingMarkers markers;
 
     public Rerun(BillerRegistry registry, PendingWork pendingWork, KillDate killDate, Replays replays,
-                 ProducerTemplate producer, Environment environment, ObjectMapper json,
-                 io.datapump.shard.ShardDataSources shards) {
+                 ProducerTemplate producer, Environment environment, ObjectMapper json, ShardDataSources shards,
+                 OutstandingMarkers markers) {
         this.shards = shards;
+        this.markers = markers;
         this.registry = registry;
         this.pendingWork = pendingWork;
         this.killDate = killDate;
@@ -64,8 +68,7 @@ public class Rerun {
         if (pending > 0) {
             // a rerun takes the biller's outstanding-message marker whatever it held: an operator asked for it now
             String token = java.util.UUID.randomUUID().toString();
-            shards.forBiller(biller).jdbc().update(io.datapump.shard.SqlFiles.get("hold-outstanding"),
-                    Map.of("token", token));
+            markers.hold(shards.forBiller(biller), token);
             BillerMessage message = new BillerMessage(billerId, lane, BillerMessage.RERUN, Instant.now(),
                     killDate.deadline(lane), token);
             producer.sendBodyAndHeaders(environment.getRequiredProperty("datapump.endpoints." + lane + ".biller-out"),

@@ -12,11 +12,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.datapump.DataPumpProperties;
-import io.datapump.pump.ClaimedBatch;
-import io.datapump.pump.DataPumpHeaders;
-import io.datapump.pump.ItemType;
-import io.datapump.pump.PublisherCycles;
-import io.datapump.shard.SqlFiles;
+import io.datapump.billerconsumer.ClaimedBatch;
+import io.datapump.message.DataPumpHeaders;
+import io.datapump.message.ItemType;
+import io.datapump.publisher.PublisherCycles;
+import io.datapump.sql.SqlFiles;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.apache.camel.Exchange;
@@ -26,7 +26,7 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Service;
 
 /**
- * Run reports (seed 003, "how should the process report its results"): every publisher cycle and every biller batch
+ * Run reports (how each run reports its results): every publisher cycle and every biller batch
  * leaves a row in the registry's RunReport table, served at GET /api/runs and kept for datapump.runs.retention.
  * Writing a report never fails the work it reports on: a registry hiccup costs the report (logged, counted), not
  * the batch.

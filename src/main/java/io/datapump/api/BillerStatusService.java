@@ -1,15 +1,13 @@
 package io.datapump.api;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import io.datapump.control.ControlCounts;
 import io.datapump.registry.Biller;
 import io.datapump.registry.BillerRegistry;
 import io.datapump.shard.ShardDataSources;
-import io.datapump.shard.SqlFiles;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,15 +18,14 @@ import org.springframework.stereotype.Service;
 public class BillerStatusService {
 
     private static final Logger LOG = LoggerFactory.getLogger(BillerStatusService.class);
-    static final List<String> STATES = List.of("New", "Fetched", "Queued", "Processing", "Processed", "Failed",
-            "Archived");
-
     private final BillerRegistry registry;
     private final ShardDataSources shards;
+    private final ControlCounts counts;
 
-    public BillerStatusService(BillerRegistry registry, ShardDataSources shards) {
+    public BillerStatusService(BillerRegistry registry, ShardDataSources shards, ControlCounts counts) {
         this.registry = registry;
         this.shards = shards;
+        this.counts = counts;
     }
 
     public List<BillerStatus> all() {
@@ -41,18 +38,17 @@ public class BillerStatusService {
 
     public BillerStatus status(Biller biller) {
         try {
-            Map<String, Long> counts = new LinkedHashMap<>();
-            STATES.forEach(s -> counts.put(s.toLowerCase(Locale.ROOT), 0L));
-            shards.forBiller(biller).jdbc().query(SqlFiles.get("count-by-state"), Map.of(), rs -> {
-                String key = rs.getString("State").toLowerCase(Locale.ROOT);
-                counts.merge(key, rs.getLong("Items"), Long::sum);
-            });
+            Map<String, Long> counts = counts(biller);
             return new BillerStatus(biller.id(), biller.name(), biller.lane().id(), biller.enabled(), biller.paused(),
-                    biller.mode().id(),                     "ok", counts, null);
+                    biller.mode().id(), "ok", counts, null);
         } catch (RuntimeException e) {
             LOG.warn("Status of biller {}: shard unreachable ({})", biller.id(), e.toString());
             return new BillerStatus(biller.id(), biller.name(), biller.lane().id(), biller.enabled(), biller.paused(),
-                    biller.mode().id(),                     "unreachable", null, e.getMessage());
+                    biller.mode().id(), "unreachable", null, e.getMessage());
         }
+    }
+
+    private Map<String, Long> counts(Biller biller) {
+        return counts.byState(shards.forBiller(biller));
     }
 }

@@ -1,8 +1,8 @@
 package io.datapump.failure;
 
 /** The biller's data-pump-v2 toggle is off: its items are not delivered by this pump. */
-public class BillerDisabledException extends RuntimeException {
+public class BillerDisabledException extends PermanentFailure {
     public BillerDisabledException(String billerId) {
-        super("biller '" + billerId + "' has the data pump disabled");
+        super("BillerDisabled", "biller '" + billerId + "' has the data pump disabled");
     }
 }

@@ -5,22 +5,24 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.UnknownHostException;
+import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 
 import com.fasterxml.jackson.core.JacksonException;
 
-import io.datapump.pump.InvalidItemMessageException;
-import io.datapump.pump.MissingEnrichmentException;
-import io.datapump.pump.UnknownItemTypeException;
-import io.datapump.registry.UnknownBillerException;
+import jakarta.jms.JMSException;
+
 
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.dao.RecoverableDataAccessException;
@@ -30,8 +32,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * The one place that decides whether a failure is transient, permanent or a deferral, and under which failure
- * group (error class) an operator sees it. The cause chain is searched, so wrapped exceptions classify like their
- * cause. An exception nobody recognises is treated as transient (it gets its retries, then ends Failed).
+ * group (error class) an operator sees it. The pump's own failures say so themselves ({@link PumpFailure}); a CIS
+ * answer is judged by its status; other libraries' exceptions by a table of rules. The cause chain is searched, so
+ * wrapped exceptions classify like their cause. An exception nobody recognises is treated as transient (it gets its
+ * retries, then ends Failed).
  */
 @Component
 public class FailureClassifier {
@@ -54,74 +58,46 @@ public class FailureClassifier {
     }
 
     private Failure known(Throwable t) {
-        String message = describe(t);
-        if (t instanceof DeferredException d) {
-            return new Failure(FailureKind.DEFERRED, d.reason(), message, null, d.delay());
+        if (t instanceof PumpFailure own) {
+            return new Failure(own.kind(), own.errorClass(), describe(t), null, own.retryAfter());
         }
         if (t instanceof HttpOperationFailedException http) {
-            return http(http, message);
+            return http(http);
         }
-        if (t instanceof ExpiredException) {
-            return permanent("Expired", message);
-        }
-        if (t instanceof UnknownItemTypeException) {
-            return permanent("UnknownItemType", message);
-        }
-        if (t instanceof MissingEnrichmentException) {
-            return permanent("MissingEnrichment", message);
-        }
-        if (t instanceof UnknownBillerException) {
-            return permanent("UnknownBiller", message);
-        }
-        if (t instanceof BillerDisabledException) {
-            return permanent("BillerDisabled", message);
-        }
-        if (t instanceof io.datapump.pump.OversizedMessageException) {
-            return permanent("OversizedMessage", message);
-        }
-        if (t instanceof io.datapump.pump.InvalidSourceDataException) {
-            return permanent("InvalidSourceData", message);
-        }
-        if (t instanceof io.datapump.pump.SchemaViolationException) {
-            return permanent("SchemaViolation", message);
-        }
-        if (t instanceof io.datapump.pump.WrongModeException) {
-            return permanent("WrongMode", message);
-        }
-        if (t instanceof InvalidItemMessageException || t instanceof JacksonException) {
-            return permanent("MalformedMessage", message);
-        }
-        if (t instanceof PessimisticLockingFailureException) {
-            return transientFailure("DatabaseDeadlock", message);
-        }
-        if (t instanceof CannotGetJdbcConnectionException || t instanceof RecoverableDataAccessException
-                || t instanceof SQLRecoverableException || t instanceof java.sql.SQLNonTransientConnectionException
-                || t instanceof org.springframework.dao.DataAccessResourceFailureException) {
-            return transientFailure("DatabaseUnavailable", message);
-        }
-        if (t instanceof QueryTimeoutException || t instanceof TransientDataAccessException
-                || t instanceof SQLTransientException) {
-            return transientFailure("DatabaseTransient", message);
-        }
-        if (t instanceof InterruptedIOException) {
-            // SocketTimeoutException, ConnectTimeoutException, HTTP client request timeouts
-            return transientFailure("CisTimeout", message);
-        }
-        if (t instanceof ConnectException || t instanceof NoRouteToHostException || t instanceof UnknownHostException
-                || t instanceof SocketException) {
-            return transientFailure("CisUnreachable", message);
-        }
-        if (t instanceof java.util.concurrent.RejectedExecutionException) {
-            // Camel refuses to continue an exchange after the shutdown's drain timeout
-            return transientFailure("Abandoned", message);
-        }
-        if (t instanceof jakarta.jms.JMSException) {
-            return transientFailure("BrokerUnavailable", message);
+        for (Rule rule : RULES) {
+            if (rule.type().isInstance(t)) {
+                return new Failure(rule.kind(), rule.errorClass(), describe(t), null, null);
+            }
         }
         return null;
     }
 
-    private static Failure http(HttpOperationFailedException http, String message) {
+    /** How an exception of a library (or the JDK) is handled; the first rule whose type matches applies. */
+    private record Rule(Class<? extends Throwable> type, FailureKind kind, String errorClass) {
+    }
+
+    private static final List<Rule> RULES = List.of(
+            new Rule(JacksonException.class, FailureKind.PERMANENT, "MalformedMessage"),
+            new Rule(PessimisticLockingFailureException.class, FailureKind.TRANSIENT, "DatabaseDeadlock"),
+            new Rule(CannotGetJdbcConnectionException.class, FailureKind.TRANSIENT, "DatabaseUnavailable"),
+            new Rule(RecoverableDataAccessException.class, FailureKind.TRANSIENT, "DatabaseUnavailable"),
+            new Rule(SQLRecoverableException.class, FailureKind.TRANSIENT, "DatabaseUnavailable"),
+            new Rule(SQLNonTransientConnectionException.class, FailureKind.TRANSIENT, "DatabaseUnavailable"),
+            new Rule(DataAccessResourceFailureException.class, FailureKind.TRANSIENT, "DatabaseUnavailable"),
+            new Rule(QueryTimeoutException.class, FailureKind.TRANSIENT, "DatabaseTransient"),
+            new Rule(TransientDataAccessException.class, FailureKind.TRANSIENT, "DatabaseTransient"),
+            new Rule(SQLTransientException.class, FailureKind.TRANSIENT, "DatabaseTransient"),
+            // SocketTimeoutException, ConnectTimeoutException, HTTP client request timeouts
+            new Rule(InterruptedIOException.class, FailureKind.TRANSIENT, "CisTimeout"),
+            new Rule(ConnectException.class, FailureKind.TRANSIENT, "CisUnreachable"),
+            new Rule(NoRouteToHostException.class, FailureKind.TRANSIENT, "CisUnreachable"),
+            new Rule(UnknownHostException.class, FailureKind.TRANSIENT, "CisUnreachable"),
+            new Rule(SocketException.class, FailureKind.TRANSIENT, "CisUnreachable"),
+            // Camel refuses to continue an exchange after the shutdown's drain timeout
+            new Rule(RejectedExecutionException.class, FailureKind.TRANSIENT, "Abandoned"),
+            new Rule(JMSException.class, FailureKind.TRANSIENT, "BrokerUnavailable"));
+
+    private static Failure http(HttpOperationFailedException http) {
         int status = http.getStatusCode();
         String text = "CIS answered " + status + " " + nullToEmpty(http.getStatusText()) + " for " + http.getUri();
         if (status == 429) {
@@ -157,14 +133,6 @@ public class FailureClassifier {
                 return null;
             }
         }
-    }
-
-    private static Failure permanent(String errorClass, String message) {
-        return new Failure(FailureKind.PERMANENT, errorClass, message, null, null);
-    }
-
-    private static Failure transientFailure(String errorClass, String message) {
-        return new Failure(FailureKind.TRANSIENT, errorClass, message, null, null);
     }
 
     private static String describe(Throwable t) {

@@ -6,14 +6,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.datapump.pump.ItemType;
+import io.datapump.message.ItemType;
 import io.datapump.registry.Biller;
 import io.datapump.registry.BillerMode;
 import io.datapump.registry.Lane;
 import io.datapump.shard.Shard;
 import io.datapump.shard.ShardDataSources;
 import io.datapump.shard.ShardMigrations;
-import io.datapump.shard.SqlFiles;
+import io.datapump.sql.SqlFiles;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

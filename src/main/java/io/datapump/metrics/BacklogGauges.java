@@ -1,21 +1,17 @@
 package io.datapump.metrics;
 
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 
-import io.datapump.api.BillerStatus;
-import io.datapump.api.BillerStatusService;
+import io.datapump.control.ControlCounts;
 import io.datapump.registry.Biller;
 import io.datapump.registry.BillerRegistry;
 import io.datapump.registry.Lane;
 import io.datapump.shard.ShardDataSources;
-import io.datapump.shard.SqlFiles;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -36,7 +32,7 @@ public class BacklogGauges {
     private static final Logger LOG = LoggerFactory.getLogger(BacklogGauges.class);
 
     private final BillerRegistry registry;
-    private final BillerStatusService status;
+    private final ControlCounts counts;
     private final ShardDataSources shards;
     private final DeadLetterDepth deadLetterDepth;
     private final Clock clock = Clock.systemUTC();
@@ -45,10 +41,10 @@ public class BacklogGauges {
     private final MultiGauge shardUp;
     private final MultiGauge deadLetters;
 
-    public BacklogGauges(BillerRegistry registry, BillerStatusService status, ShardDataSources shards,
+    public BacklogGauges(BillerRegistry registry, ControlCounts counts, ShardDataSources shards,
                          DeadLetterDepth deadLetterDepth, MeterRegistry meters) {
         this.registry = registry;
-        this.status = status;
+        this.counts = counts;
         this.shards = shards;
         this.deadLetterDepth = deadLetterDepth;
         this.backlog = MultiGauge.builder("datapump.backlog")
@@ -74,21 +70,20 @@ public class BacklogGauges {
         Instant now = clock.instant();
         for (Biller biller : billers) {
             Tags tags = Tags.of("biller", biller.id(), "lane", biller.lane().id());
-            BillerStatus s = status.status(biller);
-            boolean up = "ok".equals(s.shard());
-            upRows.add(MultiGauge.Row.of(tags, up ? 1 : 0));
-            if (!up) {
+            java.util.Map<String, Long> byState;
+            Instant oldest;
+            try {
+                byState = counts.byState(shards.forBiller(biller));
+                oldest = counts.oldestPending(shards.forBiller(biller));
+            } catch (RuntimeException e) {
+                LOG.debug("Shard of biller {} not readable: {}", biller.id(), e.toString());
+                upRows.add(MultiGauge.Row.of(tags, 0));
                 continue;
             }
-            s.counts().forEach((state, n) -> backlogRows.add(MultiGauge.Row.of(tags.and("state", state), n)));
-            try {
-                Timestamp oldest = shards.forBiller(biller).jdbc()
-                        .queryForObject(SqlFiles.get("oldest-pending"), Map.of(), Timestamp.class);
-                double age = oldest == null ? 0 : Math.max(0, Duration.between(oldest.toInstant(), now).toMillis() / 1000.0);
-                oldestRows.add(MultiGauge.Row.of(tags, age));
-            } catch (RuntimeException e) {
-                LOG.debug("Oldest pending item of biller {} not readable: {}", biller.id(), e.toString());
-            }
+            upRows.add(MultiGauge.Row.of(tags, 1));
+            byState.forEach((state, n) -> backlogRows.add(MultiGauge.Row.of(tags.and("state", state), n)));
+            double age = oldest == null ? 0 : Math.max(0, Duration.between(oldest, now).toMillis() / 1000.0);
+            oldestRows.add(MultiGauge.Row.of(tags, age));
         }
         backlog.register(backlogRows, true);
         oldestPending.register(oldestRows, true);

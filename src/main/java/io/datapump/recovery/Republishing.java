@@ -1,23 +1,18 @@
 package io.datapump.recovery;
 
-import java.sql.Timestamp;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 import io.datapump.DataPumpProperties;
-import io.datapump.pump.ControlRecords;
-import io.datapump.pump.DataPumpHeaders;
-import io.datapump.pump.ItemMessage;
-import io.datapump.pump.ItemPublishing;
+import io.datapump.control.ControlRecords.Take;
+import io.datapump.control.ControlRecords;
+import io.datapump.message.DataPumpHeaders;
+import io.datapump.message.ItemMessage;
+import io.datapump.message.ItemPublishing;
 import io.datapump.registry.Biller;
-import io.datapump.shard.Shard;
 import io.datapump.shard.ShardDataSources;
-import io.datapump.shard.SqlFiles;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
@@ -40,29 +35,11 @@ import org.springframework.stereotype.Component;
 @Component("republishing")
 public class Republishing {
 
-    /** Where the row comes from, i.e. which conditional update takes it. */
-    public enum From {
-        /** Processing, by an attempt that will not finish (its claim token is {@code heldToken}). */
-        ABANDONED("take-abandoned"),
-        /** Queued for longer than the queued lease: its message was lost. */
-        LOST("take-lost"),
-        /** Failed: an operator's replay. */
-        FAILED("take-failed"),
-        /** A directly published item Fetched by a process that is gone (its claim token is {@code heldToken}). */
-        UNPUBLISHED("take-unpublished");
-
-        private final String sql;
-
-        From(String sql) {
-            this.sql = sql;
-        }
-    }
-
     /**
      * One row to publish again: the message it gets, where it comes from, the claim token that must still hold it
      * (ABANDONED, UNPUBLISHED) and why (recorded as the abandoned attempt's error).
      */
-    public record Republish(Biller biller, ItemMessage item, From from, String heldToken, String reason) {
+    public record Republish(Biller biller, ItemMessage item, Take from, String heldToken, String reason) {
     }
 
     static final String ENDPOINT = "direct:republish-item";
@@ -72,15 +49,15 @@ public class Republishing {
     private final ShardDataSources shards;
     private final ItemPublishing publishing;
     private final ProducerTemplate producer;
-    private final String processorId;
+    private final ControlRecords controlRecords;
     private final Duration queuedLease;
 
     public Republishing(ShardDataSources shards, ItemPublishing publishing, ProducerTemplate producer,
-                        DataPumpProperties properties) {
+                        ControlRecords controlRecords, DataPumpProperties properties) {
         this.shards = shards;
         this.publishing = publishing;
         this.producer = producer;
-        this.processorId = properties.resolvedProcessorId();
+        this.controlRecords = controlRecords;
         this.queuedLease = properties.getSweeper().getQueuedLease();
     }
 
@@ -103,26 +80,9 @@ public class Republishing {
         Republish request = exchange.getMessage().getMandatoryBody(Republish.class);
         exchange.setProperty(REQUEST, request);
         exchange.removeProperty(DataPumpHeaders.PUBLISH_URI);
-        Shard shard = shards.forBiller(request.biller());
         String token = UUID.randomUUID().toString();
-        long recordId = request.item().recordId();
-        Map<String, Object> params = new HashMap<>();
-        params.put("recordId", recordId);
-        params.put("claimToken", token);
-        params.put("processorId", processorId);
-        params.put("heldToken", request.heldToken());
-        params.put("leaseSeconds", Math.max(1, queuedLease.toSeconds()));
-        params.put("error", ControlRecords.truncate(request.reason()));
-        Boolean taken = shard.tx().execute(tx -> {
-            if (shard.jdbc().update(SqlFiles.get(request.from().sql), params) != 1) {
-                return false;
-            }
-            if (request.from() == From.ABANDONED) {
-                shard.jdbc().update(SqlFiles.get("record-attempt"), abandonedAttempt(recordId, request.reason()));
-            }
-            return true;
-        });
-        if (Boolean.TRUE.equals(taken)) {
+        if (controlRecords.take(shards.forBiller(request.biller()), request.item().recordId(), request.from(), token,
+                request.heldToken(), queuedLease, request.reason())) {
             exchange.setProperty(CLAIM_TOKEN, token);
             publishing.prepare(exchange, request.item(), null);
         }
@@ -131,20 +91,6 @@ public class Republishing {
     /** Step 3: the message is on its topic; Fetched -> Queued unless a consumer has taken the row already. */
     public void markQueued(Exchange exchange) {
         Republish request = exchange.getProperty(REQUEST, Republish.class);
-        shards.forBiller(request.biller()).jdbc().update(SqlFiles.get("mark-queued"),
-                Map.of("claimToken", exchange.getProperty(CLAIM_TOKEN, String.class)));
-    }
-
-    private Map<String, Object> abandonedAttempt(long recordId, String reason) {
-        Map<String, Object> p = new HashMap<>();
-        p.put("recordId", recordId);
-        p.put("outcome", "Failed");
-        p.put("errorClass", "Abandoned");
-        p.put("error", ControlRecords.truncate(reason));
-        p.put("httpStatus", null);
-        p.put("startedAt", Timestamp.from(Instant.now()));
-        p.put("durationMs", 0L);
-        p.put("processorId", processorId);
-        return p;
+        controlRecords.markQueued(shards.forBiller(request.biller()), exchange.getProperty(CLAIM_TOKEN, String.class));
     }
 }

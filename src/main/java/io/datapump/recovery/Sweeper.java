@@ -14,15 +14,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import io.datapump.DataPumpProperties;
-import io.datapump.pump.ItemMessage;
-import io.datapump.pump.KillDate;
-import io.datapump.recovery.Republishing.From;
+import io.datapump.control.ControlRecords.Take;
+import io.datapump.control.ControlRecords;
+import io.datapump.message.ItemMessage;
+import io.datapump.message.KillDate;
 import io.datapump.recovery.Republishing.Republish;
 import io.datapump.registry.Biller;
 import io.datapump.registry.BillerRegistry;
 import io.datapump.shard.Shard;
 import io.datapump.shard.ShardDataSources;
-import io.datapump.shard.SqlFiles;
+import io.datapump.sql.SqlFiles;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +54,7 @@ public class Sweeper {
     private final KillDate killDate;
     private final MeterRegistry meters;
     private final Republishing republishing;
+    private final ControlRecords controlRecords;
     private final Heartbeats heartbeats;
     private final DataPumpProperties.Sweeper settings;
     private final int attemptsPerRound;
@@ -60,7 +62,9 @@ public class Sweeper {
     private final Map<String, Set<String>> deadSweptBillers = new ConcurrentHashMap<>();
 
     public Sweeper(BillerRegistry registry, ShardDataSources shards, KillDate killDate, MeterRegistry meters,
-                   Republishing republishing, Heartbeats heartbeats, DataPumpProperties properties) {
+                   Republishing republishing, ControlRecords controlRecords, Heartbeats heartbeats,
+                   DataPumpProperties properties) {
+        this.controlRecords = controlRecords;
         this.registry = registry;
         this.shards = shards;
         this.killDate = killDate;
@@ -139,29 +143,29 @@ public class Sweeper {
         Shard shard = shards.forBiller(biller);
         int limit = settings.getBatchSize();
         String why = deadProcessorId == null ? "its lease passed" : "processor " + deadProcessorId + " is gone";
+        int reset = controlRecords.releaseGoneClaims(shard, settings.getFetchedLease(), deadProcessorId, limit);
         Map<String, Object> fetched = params(settings.getFetchedLease(), deadProcessorId, limit);
-        int reset = shard.jdbc().update(SqlFiles.get("sweep-fetched"), fetched);
         int unpublished = 0;
-        List<Map<String, Object>> direct = shard.jdbc().queryForList(SqlFiles.get("stale-fetched-direct"), fetched);
+        List<Map<String, Object>> direct = shard.jdbc().queryForList(SqlFiles.get("control/stale-fetched-direct"), fetched);
         for (Map<String, Object> row : direct) {
-            unpublished += republish(biller, row, From.UNPUBLISHED, (String) row.get("ClaimToken"),
+            unpublished += republish(biller, row, Take.UNPUBLISHED, (String) row.get("ClaimToken"),
                     "directly published item claimed but not published; " + why);
         }
-        List<Map<String, Object>> processing = shard.jdbc().queryForList(SqlFiles.get("stale-processing"),
+        List<Map<String, Object>> processing = shard.jdbc().queryForList(SqlFiles.get("control/stale-processing"),
                 params(settings.getProcessingLease(), deadProcessorId, limit));
         int abandoned = 0;
         for (Map<String, Object> row : processing) {
-            abandoned += republish(biller, row, From.ABANDONED, (String) row.get("ClaimToken"),
+            abandoned += republish(biller, row, Take.ABANDONED, (String) row.get("ClaimToken"),
                     "attempt did not finish: " + (deadProcessorId == null
                             ? "not within the processing lease of " + settings.getProcessingLease() : why));
         }
         int lost = 0;
         List<Map<String, Object>> queued = List.of();
         if (deadProcessorId == null) {
-            queued = shard.jdbc().queryForList(SqlFiles.get("stale-queued"),
+            queued = shard.jdbc().queryForList(SqlFiles.get("control/stale-queued"),
                     Map.of("leaseSeconds", seconds(settings.getQueuedLease()), "limit", limit));
             for (Map<String, Object> row : queued) {
-                lost += republish(biller, row, From.LOST, null, "message lost");
+                lost += republish(biller, row, Take.LOST, null, "message lost");
             }
         }
         count(biller, "fetched", reset + unpublished);
@@ -177,7 +181,7 @@ public class Sweeper {
         return new Swept(reset, unpublished, abandoned, lost, full);
     }
 
-    private int republish(Biller biller, Map<String, Object> row, From from, String heldToken, String reason) {
+    private int republish(Biller biller, Map<String, Object> row, Take from, String heldToken, String reason) {
         return republishing.republish(new Republish(biller, message(biller, row), from, heldToken, reason)) ? 1 : 0;
     }
 

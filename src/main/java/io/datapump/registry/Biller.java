@@ -14,7 +14,7 @@ public record Biller(String id, String name, Lane lane, boolean enabled, boolean
         mode = mode == null ? BillerMode.ADAPTER : mode;
     }
 
-    /** An adapter-mode biller (phase one). */
+    /** An adapter-mode biller (its sources write DataPumpRecord rows). */
     public Biller(String id, String name, Lane lane, boolean enabled, boolean paused, String shardJdbcUrl,
                   String cisBaseUrl) {
         this(id, name, lane, enabled, paused, shardJdbcUrl, cisBaseUrl, BillerMode.ADAPTER);

@@ -6,9 +6,9 @@ import java.util.Locale;
  * How a biller's work items reach the pump (registry column Biller.Mode). See docs/direct-publishing.md.
  */
 public enum BillerMode {
-    /** Phase one: the source applications write DataPumpRecord rows; the publisher polls the shard. */
+    /** The source applications write DataPumpRecord rows; the publisher polls the shard. */
     ADAPTER,
-    /** Phase next: the source applications publish item messages to the item topics; the publisher skips it. */
+    /** The source applications publish item messages to the item topics; the publisher skips it. */
     DIRECT;
 
     /** The lower-case name stored in the registry and shown by the status API. */

@@ -8,7 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.datapump.DataPumpProperties;
-import io.datapump.shard.SqlFiles;
+import io.datapump.failure.UnknownBillerException;
+import io.datapump.sql.SqlFiles;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;

@@ -21,6 +21,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import io.datapump.DataPumpProperties;
+import io.datapump.failure.ShardUnavailableException;
 import io.datapump.registry.Biller;
 
 import org.springframework.beans.factory.DisposableBean;

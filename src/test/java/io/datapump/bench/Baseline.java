@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.datapump.registry.Biller;
-import io.datapump.shard.SqlFiles;
+import io.datapump.sql.SqlFiles;
 
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSConsumer;
@@ -111,7 +111,7 @@ final class Baseline implements AutoCloseable {
                     if (outstanding.contains(b.id())) {
                         continue;
                     }
-                    long pending = db.queryLong(b, SqlFiles.get("count-pending"), Map.of());
+                    long pending = db.queryLong(b, SqlFiles.get("control/count-pending"), Map.of());
                     if (pending > 0 && outstanding.add(b.id())) {
                         producer.send(billerQueue, b.id());
                     }
@@ -143,17 +143,17 @@ final class Baseline implements AutoCloseable {
                 int allowed;
                 c.setAutoCommit(false);
                 try {
-                    db.update(c, SqlFiles.get("claim-lock"), Map.of("claimToken", token));
-                    long inFlight = db.queryLong(c, SqlFiles.get("count-in-flight"), Map.of());
+                    db.update(c, SqlFiles.get("marker/claim-lock"), Map.of("claimToken", token));
+                    long inFlight = db.queryLong(c, SqlFiles.get("control/count-in-flight"), Map.of());
                     allowed = (int) Math.max(0, Math.min(batchSize, maxInFlight - inFlight));
                     if (allowed > 0) {
                         Map<String, Object> p = Map.of("claimToken", token, "processorId", processorId, "limit", allowed);
-                        int claimed = db.update(c, SqlFiles.get("claim-new"), p);
+                        int claimed = db.update(c, SqlFiles.get("control/claim-new"), p);
                         if (claimed < allowed) {
-                            db.update(c, SqlFiles.get("claim-unseen"), Map.of("claimToken", token,
+                            db.update(c, SqlFiles.get("control/claim-unseen"), Map.of("claimToken", token,
                                     "processorId", processorId, "limit", allowed - claimed));
                         }
-                        try (PreparedStatement ps = db.prepare(c, SqlFiles.get("claimed-items"),
+                        try (PreparedStatement ps = db.prepare(c, SqlFiles.get("control/claimed-items"),
                                 Map.of("claimToken", token)); ResultSet rs = ps.executeQuery()) {
                             while (rs.next()) {
                                 rows.add(new long[] {rs.getLong("DataPumpRecordId"), rs.getLong("SourceId")});
@@ -177,7 +177,7 @@ final class Baseline implements AutoCloseable {
                 }
                 jms.commit();
                 if (!rows.isEmpty()) {
-                    db.update(db.connection(b), SqlFiles.get("mark-queued"), Map.of("claimToken", token));
+                    db.update(db.connection(b), SqlFiles.get("control/mark-queued"), Map.of("claimToken", token));
                 }
                 boolean more = allowed == 0 || rows.size() >= allowed;
                 if (more) {
@@ -213,10 +213,10 @@ final class Baseline implements AutoCloseable {
                 String attempt = UUID.randomUUID().toString();
                 Connection c = db.connection(b);
                 Instant started = Instant.now();
-                if (db.update(c, SqlFiles.get("start-processing"), Map.of("recordId", recordId,
+                if (db.update(c, SqlFiles.get("control/start-processing"), Map.of("recordId", recordId,
                         "attemptToken", attempt, "processorId", processorId)) == 1) {
                     Map<String, Object> data = new LinkedHashMap<>();
-                    try (PreparedStatement ps = db.prepare(c, SqlFiles.get("enrich-payment"),
+                    try (PreparedStatement ps = db.prepare(c, SqlFiles.get("itemconsumer/enrich-payment"),
                             Map.of("sourceId", item.get("sourceId"))); ResultSet rs = ps.executeQuery()) {
                         if (!rs.next()) {
                             throw new IllegalStateException("no payment for " + item);
@@ -246,7 +246,7 @@ final class Baseline implements AutoCloseable {
                     }
                     c.setAutoCommit(false);
                     try {
-                        db.update(c, SqlFiles.get("mark-processed"), Map.of("recordId", recordId,
+                        db.update(c, SqlFiles.get("control/mark-processed"), Map.of("recordId", recordId,
                                 "attemptToken", attempt));
                         Map<String, Object> p = new HashMap<>();
                         p.put("recordId", recordId);
@@ -257,7 +257,7 @@ final class Baseline implements AutoCloseable {
                         p.put("startedAt", Timestamp.from(started));
                         p.put("durationMs", Duration.between(started, Instant.now()).toMillis());
                         p.put("processorId", processorId);
-                        db.update(c, SqlFiles.get("record-attempt"), p);
+                        db.update(c, SqlFiles.get("control/record-attempt"), p);
                         c.commit();
                     } finally {
                         c.setAutoCommit(true);

@@ -32,7 +32,7 @@ import io.datapump.registry.Lane;
 import io.datapump.shard.Shard;
 import io.datapump.shard.ShardDataSources;
 import io.datapump.shard.ShardMigrations;
-import io.datapump.shard.SqlFiles;
+import io.datapump.sql.SqlFiles;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 

@@ -19,7 +19,7 @@ import javax.management.ObjectName;
 import io.datapump.registry.BillerRegistry;
 import io.datapump.shard.Shard;
 import io.datapump.shard.ShardDataSources;
-import io.datapump.shard.SqlFiles;
+import io.datapump.sql.SqlFiles;
 import io.datapump.support.CisStub;
 import io.datapump.support.ShardProbe;
 import io.datapump.support.TestBillers;

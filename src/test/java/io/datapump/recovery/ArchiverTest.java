@@ -9,16 +9,16 @@ import java.util.Map;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import io.datapump.DataPumpProperties;
+import io.datapump.billerconsumer.BillerClaims;
 import io.datapump.local.LocalSetup;
 import io.datapump.local.SourceRows;
-import io.datapump.pump.BillerClaims;
-import io.datapump.pump.KillDate;
+import io.datapump.message.KillDate;
 import io.datapump.registry.Biller;
 import io.datapump.registry.Lane;
 import io.datapump.shard.Shard;
 import io.datapump.shard.ShardDataSources;
 import io.datapump.shard.ShardMigrations;
-import io.datapump.shard.SqlFiles;
+import io.datapump.sql.SqlFiles;
 import io.datapump.support.TestBillers;
 
 import org.junit.jupiter.api.AfterEach;
@@ -43,7 +43,7 @@ class ArchiverTest {
         ShardMigrations.migrateSourceTables(shards.dataSource(biller));
         ShardMigrations.migratePumpTables(shards.dataSource(biller));
         shard = shards.forBiller(biller);
-        archiver = new Archiver(null, shards, new SimpleMeterRegistry(), properties);
+        archiver = new Archiver(null, shards, new SimpleMeterRegistry(), controlRecords(properties), properties);
     }
 
     @AfterEach
@@ -72,8 +72,9 @@ class ArchiverTest {
         assertThat(count("SELECT COUNT(*) FROM DataPumpControlArchive WHERE State = 'Failed'")).isEqualTo(3);
 
         // and: the archived work items are not pending and cannot be claimed again
-        assertThat(count(SqlFiles.get("count-pending").replace(":limit", "0"))).isZero();
-        assertThat(new BillerClaims(null, shards, properties, new KillDate(properties)).claim(biller, 100).items()).isEmpty();
+        assertThat(count(SqlFiles.get("control/count-pending").replace(":limit", "0"))).isZero();
+        assertThat(new BillerClaims(null, shards, controlRecords(properties), new io.datapump.control.OutstandingMarkers(), properties,
+                new KillDate(properties)).claim(biller, 100).items()).isEmpty();
     }
 
     @Test
@@ -115,5 +116,9 @@ class ArchiverTest {
     private long count(String sql) {
         Long n = shard.jdbc().queryForObject(sql, Map.of(), Long.class);
         return n == null ? 0 : n;
+    }
+
+    private static io.datapump.control.ControlRecords controlRecords(DataPumpProperties properties) {
+        return new io.datapump.control.ControlRecords(new io.datapump.control.OutstandingMarkers(), properties);
     }
 }

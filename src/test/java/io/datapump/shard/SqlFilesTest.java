@@ -23,6 +23,7 @@ import io.datapump.DataPumpProperties;
 import io.datapump.local.LocalSetup;
 import io.datapump.registry.Biller;
 import io.datapump.registry.Lane;
+import io.datapump.sql.SqlFiles;
 import io.datapump.support.TestBillers;
 
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;

@@ -4,10 +4,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import io.datapump.example.DirectItemPublisher;
 import io.datapump.example.DirectItemPublisher.DirectItem;
+import io.datapump.example.DirectItemPublisher;
 import io.datapump.local.SourceRows;
-import io.datapump.pump.ItemType;
+import io.datapump.message.ItemType;
 import io.datapump.registry.Lane;
 
 /**

@@ -1,0 +1,64 @@
+package io.datapump.errorhandling;
+
+import io.datapump.control.OutstandingMarkers;
+import io.datapump.itemconsumer.Admission;
+import io.datapump.itemconsumer.ItemContext;
+import io.datapump.message.ItemMessage;
+import io.datapump.message.ItemType;
+import io.datapump.registry.Biller;
+import io.datapump.registry.BillerRegistry;
+import io.datapump.shard.ShardDataSources;
+
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * What a failed exchange is about, for the error handling: the item's {@link ItemContext} once it was admitted; for
+ * an item message that was parsed but refused (misrouted, expired before admission, unknown type) a context looked
+ * up here, with its biller and shard when the registry knows the biller and null otherwise; null for a message that
+ * could not even be read. Also gives back a biller message's outstanding marker where the message is not acted on.
+ */
+@Component
+public class FailingItems {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FailingItems.class);
+
+    private final BillerRegistry registry;
+    private final ShardDataSources shards;
+    private final OutstandingMarkers markers;
+
+    public FailingItems(BillerRegistry registry, ShardDataSources shards, OutstandingMarkers markers) {
+        this.registry = registry;
+        this.shards = shards;
+        this.markers = markers;
+    }
+
+    /** The failed exchange's item, or null when it carries none. */
+    public ItemContext of(Exchange exchange) {
+        ItemContext admitted = ItemContext.of(exchange).orElse(null);
+        if (admitted != null) {
+            return admitted;
+        }
+        ItemMessage parsed = exchange.getVariable(Admission.PARSED, ItemMessage.class);
+        if (parsed == null || parsed.billerId() == null) {
+            return null;
+        }
+        Biller biller = registry.find(parsed.billerId()).orElse(null);
+        return new ItemContext(parsed, biller, biller == null ? null : shards.forBiller(biller),
+                ItemType.fromCode(parsed.itemType()).orElse(null));
+    }
+
+    /** The biller message will not be acted on: the publisher may publish the biller's work again. Best effort. */
+    public void releaseMarker(String billerId, String token) {
+        if (billerId == null || token == null) {
+            return;
+        }
+        try {
+            registry.find(billerId).ifPresent(b -> markers.releaseQuietly(shards.forBiller(b), token));
+        } catch (RuntimeException e) {
+            LOG.debug("Marker of biller {} not released ({}); it expires with its lease", billerId, e.toString());
+        }
+    }
+}

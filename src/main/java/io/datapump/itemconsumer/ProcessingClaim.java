@@ -1,0 +1,109 @@
+package io.datapump.itemconsumer;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
+
+import io.datapump.control.ControlRecords;
+import io.datapump.failure.FailureClassifier;
+import io.datapump.message.DataPumpHeaders;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.support.service.ServiceSupport;
+import org.springframework.stereotype.Component;
+
+/**
+ * The processing claim: the Idempotent Consumer's repository in routes/item-consumer.camel.yaml, backed by the
+ * control records in each biller's shard instead of a separate store. Adding a key is the claim (Fetched/Queued ->
+ * Processing under a fresh attempt token); a key that cannot be added is a duplicate and is skipped. Removing a key
+ * after a failed exchange releases the row for redelivery. Keys are {@code <billerId>:<recordId>}; the item itself is
+ * the exchange's {@link ItemContext}.
+ */
+@Component("processingClaim")
+public class ProcessingClaim extends ServiceSupport implements IdempotentRepository {
+
+    private final ControlRecords controlRecords;
+    private final FailureClassifier classifier;
+    private final Clock clock = Clock.systemUTC();
+
+    public ProcessingClaim(ControlRecords controlRecords, FailureClassifier classifier) {
+        this.controlRecords = controlRecords;
+        this.classifier = classifier;
+    }
+
+    @Override
+    public boolean add(Exchange exchange, String key) {
+        ItemContext item = item(exchange, key);
+        String attemptToken = UUID.randomUUID().toString();
+        // a redriven message may take the row over from the attempt whose failure could not be recorded
+        String resumes = exchange.getMessage().getHeader(DataPumpHeaders.RESUMES_ATTEMPT, String.class);
+        if (!controlRecords.startProcessing(item.shard(), item.message(), attemptToken, resumes)) {
+            return false;
+        }
+        exchange.setProperty(DataPumpHeaders.ATTEMPT_TOKEN, attemptToken);
+        exchange.setProperty(DataPumpHeaders.ATTEMPT_STARTED, clock.instant());
+        return true;
+    }
+
+    /**
+     * Called when the exchange failed unhandled (the error handling itself could not finish, e.g. the broker is
+     * down): the row returns to Queued and the transport redelivers the message.
+     */
+    @Override
+    public boolean remove(Exchange exchange, String key) {
+        String token = exchange.getProperty(DataPumpHeaders.ATTEMPT_TOKEN, String.class);
+        if (token == null) {
+            return false;
+        }
+        ItemContext item = item(exchange, key);
+        controlRecords.releaseAfterFailure(item.shard(), item.message(), token,
+                exchange.getProperty(DataPumpHeaders.ATTEMPT_STARTED, Instant.class),
+                classifier.classify(exchange.getException()));
+        return true;
+    }
+
+    @Override
+    public boolean confirm(Exchange exchange, String key) {
+        // the route marks the row Processed explicitly once the CIS accepted it
+        return true;
+    }
+
+    @Override
+    public boolean contains(Exchange exchange, String key) {
+        throw new UnsupportedOperationException("use eager mode: the claim itself is the duplicate check");
+    }
+
+    @Override
+    public boolean add(String key) {
+        throw new UnsupportedOperationException("needs the exchange carrying the item");
+    }
+
+    @Override
+    public boolean contains(String key) {
+        throw new UnsupportedOperationException("use eager mode: the claim itself is the duplicate check");
+    }
+
+    @Override
+    public boolean remove(String key) {
+        throw new UnsupportedOperationException("needs the exchange carrying the item");
+    }
+
+    @Override
+    public boolean confirm(String key) {
+        return true;
+    }
+
+    @Override
+    public void clear() {
+        throw new UnsupportedOperationException("control records are never cleared by the idempotent consumer");
+    }
+
+    private static ItemContext item(Exchange exchange, String key) {
+        ItemContext item = ItemContext.of(exchange).orElse(null);
+        if (item == null || !item.key().equals(key)) {
+            throw new IllegalStateException("exchange does not carry the item for key " + key);
+        }
+        return item;
+    }
+}
