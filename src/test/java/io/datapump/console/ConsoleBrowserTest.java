@@ -39,7 +39,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * A real browser on the real console: the application runs as its own process on the local profile (its own JVM,
  * so the console sees exactly its Camel context), headless Chromium (Debian's chromium and chromium-driver, installed
- * by scripts/install-test-tools.sh) logs in on the login page, opens Hawtio's Camel routes page and finds there every
+ * by scripts/install-test-tools.sh; skipped with the reason where the build could not install them) logs in on the
+ * login page, opens Hawtio's Camel routes page and finds there every
  * route of the running Camel context; the page is saved as target/console/routes.png.
  */
 class ConsoleBrowserTest {
@@ -52,6 +53,12 @@ class ConsoleBrowserTest {
 
     @BeforeAll
     static void startThePump() throws Exception {
+        io.datapump.support.TestTools.require(Files.isExecutable(CHROMIUM), "chromium", "the console browser test "
+                + "needs Chromium at " + CHROMIUM + " (Debian package chromium): run scripts/install-test-tools.sh, "
+                + "or set -Dchromium.binary");
+        io.datapump.support.TestTools.require(Files.isExecutable(CHROMEDRIVER), "chromium-driver", "the console "
+                + "browser test needs ChromeDriver at " + CHROMEDRIVER + " (Debian package chromium-driver): run "
+                + "scripts/install-test-tools.sh, or set -Dchromedriver.binary");
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
@@ -159,11 +166,6 @@ class ConsoleBrowserTest {
     }
 
     private static WebDriver chromium() throws Exception {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            throw new IllegalStateException("The console browser test needs Chromium at " + CHROMIUM
-                    + " and its driver at " + CHROMEDRIVER + " (Debian packages chromium and chromium-driver): run "
-                    + "scripts/install-test-tools.sh, or set -Dchromium.binary / -Dchromedriver.binary");
-        }
         Path profile = Files.createTempDirectory("console-chromium-");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
