@@ -64,18 +64,6 @@ class EndToEndDeliveryTest {
     }
 
     /** Records which billers' items every item-topic consumer route handled. */
-    @Test
-    void consumersFetchNoMessagesAheadSoADyingProcessHoldsOnlyItsInFlightMessages(
-            @Autowired jakarta.jms.ConnectionFactory connections) {
-        // given: the connection factory every consumer and producer uses
-        Object target = connections instanceof org.springframework.jms.connection.CachingConnectionFactory caching
-                ? caching.getTargetConnectionFactory() : connections;
-
-        // then: its consumers take one message at a time, like Service Bus with prefetch 0
-        assertThat(((org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory) target).getConsumerWindowSize())
-                .isZero();
-    }
-
     @TestConfiguration
     static class TopicRecorder {
         @Bean

@@ -88,7 +88,6 @@ public class LocalProperties {
         @Min(0) private long maxRedeliveryDelay = 300_000;
         @Min(-1) private int maxDeliveryAttempts = -1;
         @NotBlank private String deadLetterAddress = "data-pump-broker-dlq";
-        @Min(-1) private int consumerWindowSize = 0;
 
         public long getRedeliveryDelay() { return redeliveryDelay; }
         public void setRedeliveryDelay(long redeliveryDelay) { this.redeliveryDelay = redeliveryDelay; }
@@ -100,8 +99,6 @@ public class LocalProperties {
         public void setMaxDeliveryAttempts(int maxDeliveryAttempts) { this.maxDeliveryAttempts = maxDeliveryAttempts; }
         public String getDeadLetterAddress() { return deadLetterAddress; }
         public void setDeadLetterAddress(String deadLetterAddress) { this.deadLetterAddress = deadLetterAddress; }
-        public int getConsumerWindowSize() { return consumerWindowSize; }
-        public void setConsumerWindowSize(int consumerWindowSize) { this.consumerWindowSize = consumerWindowSize; }
     }
 
     public static class CisSimulator {
