@@ -82,6 +82,24 @@ final class TestBroker {
         return stats;
     }
 
+    /** Per consumer of the queues: its connection, and how many messages it holds (diagnostics). */
+    String consumers() {
+        StringBuilder out = new StringBuilder();
+        if (server != null) {
+            server.getActiveMQServer().getPostOffice().getAllBindings()
+                    .filter(b -> b instanceof org.apache.activemq.artemis.core.postoffice.QueueBinding)
+                    .map(b -> ((org.apache.activemq.artemis.core.postoffice.QueueBinding) b).getQueue())
+                    .filter(q -> q.getName().toString().contains("payment-created-item"))
+                    .forEach(q -> q.getConsumers().forEach(c -> {
+                        var consumer = (org.apache.activemq.artemis.core.server.ServerConsumer) c;
+                        out.append(q.getName()).append(" consumer ").append(consumer.getID()).append(" of ")
+                                .append(consumer.getConnectionRemoteAddress()).append(" delivering ")
+                                .append(consumer.getDeliveringMessages().size()).append("; ");
+                    }));
+        }
+        return out.toString();
+    }
+
     boolean running() {
         return server != null;
     }

@@ -138,6 +138,12 @@ public final class CisStub implements AutoCloseable {
     }
 
     /** The most calls for one biller the stub was ever handling at the same time. */
+    /** Calls of a biller being answered right now. */
+    public int inFlight(String billerId) {
+        AtomicInteger n = inFlight.get(billerId);
+        return n == null ? 0 : n.get();
+    }
+
     public int maxConcurrent(String billerId) {
         AtomicInteger max = maxInFlight.get(billerId);
         return max == null ? 0 : max.get();
