@@ -15,53 +15,41 @@ import io.datapump.registry.BillerRegistry;
 import io.datapump.shard.ShardDataSources;
 import io.datapump.support.CisStub;
 import io.datapump.support.ShardProbe;
-import io.datapump.support.TestBillers;
+import io.datapump.support.Pump;
+import io.datapump.support.PumpTest;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.ResponseEntity;
-import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /** The operator's API: pause and resume, run reports, the audit of every call, and the OpenAPI document. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("local")
+@PumpTest
 class OperationsApiTest {
 
-    static final CisStub CIS = new CisStub();
+    @RegisterExtension
+    static final Pump PUMP = new Pump();
+    static final CisStub CIS = PUMP.cis();
+
     static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() { };
 
-    @DynamicPropertySource
-    static void configure(DynamicPropertyRegistry registry) {
-        registry.add("datapump.local.data-dir", () -> TestBillers.freshDataDir().toString());
-        registry.add("datapump.local.source-simulator.rate", () -> 0);
-        registry.add("datapump.publisher.interval", () -> "300");
-        registry.add("datapump.publisher.initial-delay", () -> "100");
-        registry.add("datapump.biller-consumer.claim-batch-size", () -> 10);
-        TestBillers.into(registry)
-                .biller("steady", false, true, 25, 5, CIS)
-                .pausedBiller("held", 12, 0, CIS);
-    }
-
-    @AfterAll
-    static void stopStub() {
-        CIS.close();
+    @BeforeAll
+    static void billers() {
+        PUMP.biller("steady").items(25, 5).create();
+        PUMP.biller("held").paused().items(12, 0).create();
     }
 
     TestRestTemplate http;
 
     /** The admin API needs a user: the operator may read and act. */
-    @Autowired
-    void authenticate(TestRestTemplate anonymous) {
-        http = anonymous.withBasicAuth(io.datapump.support.TestUsers.OPERATOR,
-                io.datapump.support.TestUsers.OPERATOR_PASSWORD);
+    @BeforeEach
+    void operator() {
+        http = PUMP.operator();
     }
     @Autowired BillerRegistry registry;
     @Autowired ShardDataSources shards;

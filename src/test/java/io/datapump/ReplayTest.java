@@ -18,53 +18,39 @@ import io.datapump.shard.ShardDataSources;
 import io.datapump.support.CisStub;
 import io.datapump.support.DeadLetterQueue;
 import io.datapump.support.ShardProbe;
-import io.datapump.support.TestBillers;
+import io.datapump.support.Pump;
+import io.datapump.support.PumpTest;
 
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jms.core.JmsTemplate;
-import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /** The operator's replay: failure groups, dry runs, rate-limited replay jobs, dead-letter replay, rerun, audit. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("local")
+@PumpTest
 class ReplayTest {
 
-    static final CisStub CIS = new CisStub();
+    @RegisterExtension
+    static final Pump PUMP = new Pump();
+    static final CisStub CIS = PUMP.cis();
     /** Billers whose CIS rejects everything (400) until a test says it is fixed. */
     static final java.util.Set<String> BROKEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    @DynamicPropertySource
-    static void configure(DynamicPropertyRegistry registry) {
-        registry.add("datapump.local.data-dir", () -> TestBillers.freshDataDir().toString());
-        registry.add("datapump.local.source-simulator.rate", () -> 0);
-        registry.add("datapump.publisher.interval", () -> "300");
-        registry.add("datapump.publisher.initial-delay", () -> "100");
-        TestBillers.into(registry)
-                .biller("group", false, true, 0, 0, CIS)
-                .biller("both-ways", false, true, 0, 0, CIS)
-                .biller("paced", false, true, 0, 0, CIS)
-                .biller("archived", false, true, 0, 0, CIS)
-                .biller("switched-off", false, false, 0, 0, CIS)
-                .biller("stubborn", false, true, 0, 0, CIS);
+    @BeforeAll
+    static void billers() {
+        for (String id : List.of("group", "both-ways", "paced", "archived", "stubborn")) {
+            PUMP.biller(id).create();
+        }
+        PUMP.biller("replay-off").disabled().create();
     }
 
     TestRestTemplate http;
 
-    /** The admin API needs a user: the operator may read and act. */
-    @Autowired
-    void authenticate(TestRestTemplate anonymous) {
-        http = anonymous.withBasicAuth(io.datapump.support.TestUsers.OPERATOR,
-                io.datapump.support.TestUsers.OPERATOR_PASSWORD);
-    }
     @Autowired BillerRegistry registry;
     @Autowired ShardDataSources shards;
     @Autowired JmsTemplate jms;
@@ -75,13 +61,9 @@ class ReplayTest {
 
     @BeforeEach
     void setUp() {
+        http = PUMP.operator();
         probe = new ShardProbe(registry, shards);
         CIS.respondWith(call -> BROKEN.contains(call.billerId()) ? 400 : 200);
-    }
-
-    @AfterAll
-    static void stopStub() {
-        CIS.close();
     }
 
     @Test
@@ -241,7 +223,7 @@ class ReplayTest {
     void rerunRefusesUnknownAndDisabledBillers() {
         assertThat(http.postForEntity("/api/billers/nobody/rerun", null, JsonNode.class).getStatusCode().value())
                 .isEqualTo(404);
-        ResponseEntity<JsonNode> off = http.postForEntity("/api/billers/switched-off/rerun", null, JsonNode.class);
+        ResponseEntity<JsonNode> off = http.postForEntity("/api/billers/replay-off/rerun", null, JsonNode.class);
         assertThat(off.getStatusCode().value()).isEqualTo(409);
         assertThat(off.getBody().get("error").asText()).contains("disabled");
     }

@@ -13,43 +13,32 @@ import io.datapump.shard.Shard;
 import io.datapump.shard.ShardDataSources;
 import io.datapump.support.CisStub;
 import io.datapump.support.ShardProbe;
-import io.datapump.support.TestBillers;
+import io.datapump.support.Pump;
+import io.datapump.support.PumpTest;
 
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The sweeper recovers what a crashed process left behind, with the default leases: the crash is reproduced by
  * writing the rows a dead process leaves, with claim times older than the leases.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("local")
+@PumpTest
 class StaleClaimRecoveryTest {
 
-    static final CisStub CIS = new CisStub();
+    @RegisterExtension
+    static final Pump PUMP = new Pump();
+    static final CisStub CIS = PUMP.cis();
 
-    @DynamicPropertySource
-    static void configure(DynamicPropertyRegistry registry) {
-        registry.add("datapump.local.data-dir", () -> TestBillers.freshDataDir().toString());
-        registry.add("datapump.local.source-simulator.rate", () -> 0);
-        registry.add("datapump.publisher.interval", () -> "300");
-        registry.add("datapump.publisher.initial-delay", () -> "100");
-        registry.add("datapump.sweeper.interval", () -> "300ms");
-        TestBillers.into(registry).biller("crashed", false, true, 0, 0, CIS);
+    @BeforeAll
+    static void billers() {
+        PUMP.biller("crashed").create();
     }
 
     @Autowired BillerRegistry registry;
     @Autowired ShardDataSources shards;
-
-    @AfterAll
-    static void stopStub() {
-        CIS.close();
-    }
 
     @Test
     void rowsLeftBehindByADeadProcessAreRecoveredAndLiveOnesAreLeftAlone() {
@@ -79,13 +68,18 @@ class StaleClaimRecoveryTest {
         assertThat(probe.state("crashed", liveClaim)).isEqualTo("Fetched");
     }
 
-    /** A work item with a control row in the given state, claimed (or last changed) at the given time. */
+    /**
+     * A work item with a control row in the given state, claimed (or last changed) at the given time; in one
+     * transaction, so the publisher never sees the work item without its control row.
+     */
     private static long control(Shard shard, String state, String at, int attempts) {
-        long id = SourceRows.insert(shard, ItemType.PAYMENT);
-        shard.jdbc().update("INSERT INTO DataPumpControl (DataPumpRecordId, ItemType, State, ClaimToken, ProcessorId,"
-                + " ClaimedAt, StateChangedAt, Attempts, CreatedAt) VALUES (:id, 'Payment', :state, :token, 'dead-pod',"
-                + at + ", " + at + ", :attempts, CURRENT_TIMESTAMP)",
-                Map.of("id", id, "state", state, "token", "token-" + id, "attempts", attempts));
-        return id;
+        return shard.tx().execute(tx -> {
+            long id = SourceRows.insert(shard, ItemType.PAYMENT);
+            shard.jdbc().update("INSERT INTO DataPumpControl (DataPumpRecordId, ItemType, State, ClaimToken,"
+                    + " ProcessorId, ClaimedAt, StateChangedAt, Attempts, CreatedAt) VALUES (:id, 'Payment', :state,"
+                    + " :token, 'dead-pod', " + at + ", " + at + ", :attempts, CURRENT_TIMESTAMP)",
+                    Map.of("id", id, "state", state, "token", "token-" + id, "attempts", attempts));
+            return id;
+        });
     }
 }

@@ -58,20 +58,12 @@ public class LocalSetup implements InitializingBean {
         Files.createDirectories(shardDir);
         List<LocalProperties.LocalBiller> billers = local.getBillers();
         for (LocalProperties.LocalBiller b : billers) {
-            validateItems(b);
-            Biller biller = new Biller(b.getId(), b.getName(), b.isDemo() ? Lane.DEMO : Lane.PRODUCTION,
-                    b.isEnabled(), b.isPaused(),
-                    b.getShardUrl() == null || b.getShardUrl().isBlank() ? local.shardUrlFor(b.getId()) : b.getShardUrl(),
-                    b.getCisBaseUrl() == null || b.getCisBaseUrl().isBlank()
-                            ? local.getCisSimulator().getBaseUrl() + "/" + b.getId() : b.getCisBaseUrl(),
-                    BillerMode.of(b.getMode()));
-            upsert(biller);
             try {
-                provisionShard(biller, b.getItems());
-            } catch (RuntimeException e) {
+                provision(b);
+            } catch (ShardPreparationException e) {
                 // one unreachable shard must not keep the pump from starting: that biller waits, the others run
                 LOG.warn("Biller {}: its shard could not be prepared now ({}); it is retried at the next start",
-                        biller.id(), e.toString());
+                        b.getId(), e.getCause().toString());
             }
         }
         if (!billers.isEmpty()) {
@@ -79,6 +71,34 @@ public class LocalSetup implements InitializingBean {
                     Map.of("ids", billers.stream().map(LocalProperties.LocalBiller::getId).toList()));
         }
         LOG.info("Local registry holds {} biller(s); shards under {}", billers.size(), shardDir);
+    }
+
+    /**
+     * Registers one local biller in the registry and prepares its shard (migrations, and its initial items when the
+     * shard is new): what each configured biller gets at start, and what a test adds at run time.
+     */
+    public Biller provision(LocalProperties.LocalBiller b) {
+        validateItems(b);
+        Biller biller = new Biller(b.getId(), b.getName() == null ? b.getId() : b.getName(),
+                b.isDemo() ? Lane.DEMO : Lane.PRODUCTION, b.isEnabled(), b.isPaused(),
+                b.getShardUrl() == null || b.getShardUrl().isBlank() ? local.shardUrlFor(b.getId()) : b.getShardUrl(),
+                b.getCisBaseUrl() == null || b.getCisBaseUrl().isBlank()
+                        ? local.getCisSimulator().getBaseUrl() + "/" + b.getId() : b.getCisBaseUrl(),
+                BillerMode.of(b.getMode()));
+        upsert(biller);
+        try {
+            provisionShard(biller, b.getItems());
+        } catch (RuntimeException e) {
+            throw new ShardPreparationException(e);
+        }
+        return biller;
+    }
+
+    /** The biller is registered, but its shard could not be prepared (e.g. its database is down). */
+    public static final class ShardPreparationException extends RuntimeException {
+        ShardPreparationException(RuntimeException cause) {
+            super(cause.getMessage(), cause);
+        }
     }
 
     private static void validateItems(LocalProperties.LocalBiller b) {

@@ -80,9 +80,52 @@ final class AppProcess {
         return jar;
     }
 
+    /**
+     * A class-data sharing archive of the pump's classes (AppCDS), made once by a training start that exits as soon
+     * as the context is refreshed (-Dspring.context.exit=onRefresh): every later start maps the classes instead of
+     * loading and verifying them, about 3 s less per start. Null (start without it) when the training fails.
+     */
+    static synchronized Path classArchive(Path jar) {
+        Path archive = jar.resolveSibling("data-pump.jsa");
+        try {
+            if (Files.exists(archive) && !Files.getLastModifiedTime(archive).toInstant()
+                    .isBefore(Files.getLastModifiedTime(jar).toInstant())) {
+                return archive;
+            }
+            if (trainingFailed) {
+                return null;
+            }
+            Path data = Files.createDirectories(jar.resolveSibling("cds-training"));
+            Process training = new ProcessBuilder(javaBinary(), "-Xmx384m", "-XX:+UseSerialGC",
+                    "-XX:TieredStopAtLevel=1", "-XX:ArchiveClassesAtExit=" + archive, "-Dspring.context.exit=onRefresh",
+                    "-jar", jar.toString(), "--spring.profiles.active=local", "--server.port=0",
+                    "--datapump.local.data-dir=" + data, "--datapump.local.source-simulator.rate=0")
+                    .redirectErrorStream(true).redirectOutput(jar.resolveSibling("cds-training.log").toFile()).start();
+            if (!training.waitFor(180, TimeUnit.SECONDS)) {
+                training.destroyForcibly();
+            }
+            if (Files.exists(archive)) {
+                return archive;
+            }
+        } catch (IOException e) {
+            // start without it
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        trainingFailed = true;
+        return null;
+    }
+
+    private static boolean trainingFailed;
+
     void start(String name) throws IOException {
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx384m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "--spring.profiles.active=local"));
+                "-XX:TieredStopAtLevel=1"));
+        Path archive = classArchive(jar);
+        if (archive != null) {
+            command.add("-XX:SharedArchiveFile=" + archive);
+        }
+        command.addAll(List.of("-jar", jar.toString(), "--spring.profiles.active=local"));
         args.forEach((k, v) -> command.add("--" + k + "=" + v));
         Path log = logDir.resolve(name + "-" + (++runs) + ".log");
         currentLog = log;
