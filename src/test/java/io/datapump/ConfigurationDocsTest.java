@@ -20,7 +20,7 @@ class ConfigurationDocsTest {
     static final List<String> FILES = List.of("application.yaml", "application-local.yaml", "application-azure.yaml");
 
     @Test
-    void everyDataPumpSettingIsDocumentedInTheReadme() throws Exception {
+    void everyDataPumpSettingIsDocumentedInTheConfigurationTable() throws Exception {
         // given
         List<String> readme = Files.readAllLines(Path.of("docs", "configuration.md"));
         TreeSet<String> keys = new TreeSet<>();

@@ -9,45 +9,33 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.datapump.support.CisStub;
-import io.datapump.support.TestBillers;
+import io.datapump.support.Pump;
+import io.datapump.support.PumpTest;
 import io.datapump.support.TestUsers;
 
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Every protected endpoint against every caller, on the real application (local profile): without credentials
- * 401, a viewer on an operator endpoint 403, the right role gets through; the k8s probes stay open. Endpoints the
- * lead engineer adds on main (pause/resume, run reports, OpenAPI, prometheus) are checked for the security decision
- * only: the right role is not refused (401/403), whatever the endpoint answers then.
+ * 401, a viewer on an operator endpoint 403, the right role gets through; the k8s probes stay open. Some endpoints
+ * (pause/resume, run reports, OpenAPI, prometheus) are checked for the security decision only: the right role is not
+ * refused (401/403), whatever the endpoint answers then.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("local")
+@PumpTest
 class EndpointSecurityTest {
 
-    static final CisStub CIS = new CisStub();
-    static final String CONTEXT = "endpoint-security-test";
+    @RegisterExtension
+    static final Pump PUMP = new Pump();
+    static final String CONTEXT = PumpTest.CAMEL_CONTEXT;
     static final String TRACER = "org.apache.camel:context=" + CONTEXT + ",type=tracer,name=BacklogTracer";
     static final int ALLOWED = -1; // neither 401 nor 403
 
-    @DynamicPropertySource
-    static void configure(DynamicPropertyRegistry registry) {
-        registry.add("datapump.local.data-dir", () -> TestBillers.freshDataDir().toString());
-        registry.add("datapump.local.source-simulator.rate", () -> 0);
-        // its own MBean names: other test contexts may live in the same JVM
-        registry.add("camel.main.name", () -> CONTEXT);
-        TestBillers.into(registry).biller("acme", false, true, 0, 0, CIS);
-    }
-
-    @AfterAll
-    static void stopStub() {
-        CIS.close();
+    @BeforeAll
+    static void biller() {
+        PUMP.biller("acme").create();
     }
 
     @LocalServerPort int port;

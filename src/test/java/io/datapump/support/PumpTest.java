@@ -24,6 +24,7 @@ import org.springframework.test.context.ActiveProfiles;
 @Documented
 @Inherited
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "camel.main.name=" + PumpTest.CAMEL_CONTEXT,
     "datapump.local.source-simulator.rate=0",
     "datapump.publisher.interval=300",
     "datapump.publisher.initial-delay=100",
@@ -36,4 +37,7 @@ import org.springframework.test.context.ActiveProfiles;
 @ActiveProfiles("local")
 @Import(ItemTopics.class)
 public @interface PumpTest {
+
+    /** The shared context's Camel name, as its MBeans carry it. */
+    String CAMEL_CONTEXT = "pump-test";
 }
