@@ -53,7 +53,7 @@ final class Baseline implements AutoCloseable {
 
     private final Map<String, Biller> billers = new ConcurrentHashMap<>();
     private final Set<String> outstanding = ConcurrentHashMap.newKeySet();
-    private final ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory("vm://0");
+    private final ActiveMQConnectionFactory factory;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
     private final ObjectMapper json = new ObjectMapper();
@@ -64,7 +64,10 @@ final class Baseline implements AutoCloseable {
     private final int maxInFlight;
     private final String processorId = "baseline";
 
-    Baseline(List<Biller> billerList, int billerThreads, int itemThreads, int batchSize, int maxInFlight) {
+    /** @param brokerUrl the pump's embedded broker, in-VM ({@link BenchPump#brokerUrl()}) */
+    Baseline(String brokerUrl, List<Biller> billerList, int billerThreads, int itemThreads, int batchSize,
+             int maxInFlight) {
+        this.factory = new ActiveMQConnectionFactory(brokerUrl);
         billerList.forEach(b -> billers.put(b.id(), b));
         this.batchSize = batchSize;
         this.maxInFlight = maxInFlight;

@@ -38,6 +38,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.jms.JmsEndpoint;
+import org.springframework.boot.autoconfigure.jms.artemis.ArtemisProperties;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -228,6 +229,14 @@ final class BenchPump implements AutoCloseable {
 
     HeapWatch heap() {
         return heap;
+    }
+
+    /**
+     * The in-VM address of this pump's embedded broker. Spring Boot numbers each embedded Artemis in a JVM (0, 1, …),
+     * so in the test suite, where other contexts came first, it is not vm://0.
+     */
+    String brokerUrl() {
+        return "vm://" + context.getBean(ArtemisProperties.class).getEmbedded().getServerId();
     }
 
     static void await(String what, Duration timeout, BooleanSupplier done) {

@@ -156,7 +156,7 @@ final class Benchmark {
         long total = (long) sizes.s1Billers() * sizes.s1Items();
         double rate;
         long statements;
-        try (Baseline baseline = new Baseline(billers, 2, 8, 100, 400)) {
+        try (Baseline baseline = new Baseline(pump.brokerUrl(), billers, 2, 8, 100, 400)) {
             long t0 = System.currentTimeMillis();
             ids.forEach(id -> pump.seed(id, sizes.s1Items()));
             awaitReceived("S2", ids, total);
