@@ -17,6 +17,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.security.web.FilterChainProxy;
 
 /**
  * Every protected endpoint against every caller, on the real application (local profile): without credentials
@@ -123,6 +125,27 @@ class EndpointSecurityTest {
 
         // then: each answered as expected
         assertThat(mismatches).isEmpty();
+    }
+
+    @Test
+    void onlyTheLocalCisSimulatorSkipsTheSecurityFilters() throws Exception {
+        // given: the filter chains as Spring Security built them
+        FilterChainProxy security = PUMP.bean(FilterChainProxy.class);
+
+        // when / then: the harness CIS simulator's requests meet no security filter ...
+        assertThat(security.getFilterChains()).filteredOn(chain -> chain.matches(get("/cis-sim/acme/payments")))
+                .first().satisfies(chain -> assertThat(chain.getFilters()).isEmpty());
+        // ... and it answers without credentials, while the API next to it still asks for them
+        assertThat(send("GET", "/cis-sim/received", null, null, "application/json")).isEqualTo(200);
+        assertThat(send("GET", "/api/billers", null, null, "application/json")).isEqualTo(401);
+        assertThat(security.getFilterChains()).filteredOn(chain -> chain.matches(get("/api/billers")))
+                .first().satisfies(chain -> assertThat(chain.getFilters()).isNotEmpty());
+    }
+
+    private static MockHttpServletRequest get(String path) {
+        MockHttpServletRequest request = new MockHttpServletRequest("GET", path);
+        request.setServletPath(path);
+        return request;
     }
 
     @Test
