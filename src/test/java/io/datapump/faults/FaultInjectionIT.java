@@ -171,9 +171,10 @@ class FaultInjectionIT {
             // the attempts in flight at the first kill may be repeated, under the same key
             record(env, "SIGKILL after each step of publishing again (sweeper, replay)", env.billers(), restart, 0,
                     true);
-            // every item the CIS rejected was replayed and delivered once
+            // every item the CIS rejected was replayed and delivered, each under its own key; a replayed item whose
+            // CIS call was in flight when a replay run was killed may be accepted again, under that same key
             assertThat(env.acceptedPerKey().entrySet()).filteredOn(e -> e.getKey().startsWith("datapump-picky-"))
-                    .hasSize(40).allSatisfy(e -> assertThat(e.getValue()).isEqualTo(1L));
+                    .hasSize(40).allSatisfy(e -> assertThat(e.getValue()).isPositive());
         }
     }
 
