@@ -65,6 +65,8 @@ final class BenchPump implements AutoCloseable {
     final ShardDataSources shards;
     final JdbcTemplate registry;
     final MeterRegistry meters;
+    /** every transaction commit of the pump's JMS client */
+    final BrokerCommits commits = new BrokerCommits();
     private final Map<String, Biller> billers = new LinkedHashMap<>();
     private final String seedSql;
     private final HeapWatch heap = new HeapWatch();
@@ -92,7 +94,8 @@ final class BenchPump implements AutoCloseable {
         props.putAll(overrides);
         String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
                 .toArray(String[]::new);
-        context = new SpringApplicationBuilder(DataPumpApplication.class).profiles("local").run(args);
+        context = new SpringApplicationBuilder(DataPumpApplication.class).profiles("local")
+                .initializers(ctx -> ctx.getBeanFactory().addBeanPostProcessor(commits)).run(args);
         camel = context.getBean(CamelContext.class);
         shards = context.getBean(ShardDataSources.class);
         registry = context.getBean(JdbcTemplate.class);
@@ -195,6 +198,12 @@ final class BenchPump implements AutoCloseable {
         for (String id : ids) {
             registry.update("UPDATE Biller SET Paused = 1 WHERE BillerId = ?", id);
         }
+    }
+
+    /** CPU time of this whole JVM (pump, broker, H2 shards, CIS stub) so far, in nanoseconds. */
+    static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     long statements(Collection<String> ids) {

@@ -128,9 +128,16 @@ final class Benchmark {
         cis.record(latency);
         pump.heap().reset();
         long statementsBefore = pump.statements(ids);
+        long commitsBefore = pump.commits.count();
+        long cpuBefore = BenchPump.cpuNanos();
         long t0 = System.currentTimeMillis();
         ids.forEach(id -> pump.seed(id, sizes.s1Items()));
         awaitReceived("S1", ids, total);
+        double cpuMsPerItem = (BenchPump.cpuNanos() - cpuBefore) / 1e6 / total;
+        if (System.getenv("BENCH_COMMITS_DEBUG") != null) {
+            System.out.println("commits by thread: " + BrokerCommits.BY_THREAD);
+        }
+        double commitsPerItem = (double) (pump.commits.count() - commitsBefore) / total;
         double rate = total / seconds(lastReceipt(ids) - t0);
         check("S1", ids, total, "datapump-s1-");
         cis.record(null);
@@ -141,6 +148,9 @@ final class Benchmark {
         figures.add(new Figure(s, "latency p50 insert -> CIS", latency.percentile(50), "ms", "-", null));
         figures.add(new Figure(s, "latency p99 insert -> CIS", latency.percentile(99), "ms", "-", null));
         figures.add(new Figure(s, "SQL statements per item", perItem, "", "-", null));
+        figures.add(new Figure(s, "broker commits per item", commitsPerItem, "", "-", null));
+        figures.add(new Figure(s, "CPU per item (whole JVM: pump, broker, H2, CIS stub)", cpuMsPerItem, "ms", "-",
+                null));
         figures.add(new Figure(s, "peak heap after GC", pump.heap().maxAfterGcMiB(), "MiB", "-", null));
         figures.add(new Figure(s, "peak heap used (incl. garbage)", pump.heap().peakUsedMiB(), "MiB", "-", null));
         figures.add(new Figure(s, "peak RSS (whole JVM)", pump.heap().maxRssMiB(), "MiB", "-", null));
