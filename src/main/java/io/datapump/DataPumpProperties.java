@@ -278,12 +278,18 @@ public class DataPumpProperties {
     public static class BillerConsumer {
         @Min(1) @Max(10_000) private int claimBatchSize = 100;
         @Min(1) private int maxInFlightPerBiller = 400;
-        @NotNull private Duration throttleDelay = Duration.ofMillis(250);
+        @Min(1) private int minClaim = 50;
+        @Min(0) private long lateRowLookback = 1000;
+        @NotNull private Duration throttleDelay = Duration.ofSeconds(1);
 
         public int getClaimBatchSize() { return claimBatchSize; }
         public void setClaimBatchSize(int claimBatchSize) { this.claimBatchSize = claimBatchSize; }
         public int getMaxInFlightPerBiller() { return maxInFlightPerBiller; }
         public void setMaxInFlightPerBiller(int maxInFlightPerBiller) { this.maxInFlightPerBiller = maxInFlightPerBiller; }
+        public long getLateRowLookback() { return lateRowLookback; }
+        public void setLateRowLookback(long lateRowLookback) { this.lateRowLookback = lateRowLookback; }
+        public int getMinClaim() { return minClaim; }
+        public void setMinClaim(int minClaim) { this.minClaim = minClaim; }
         public Duration getThrottleDelay() { return throttleDelay; }
         public void setThrottleDelay(Duration throttleDelay) { this.throttleDelay = throttleDelay; }
     }

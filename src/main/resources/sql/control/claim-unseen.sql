@@ -1,10 +1,9 @@
--- Claim up to :#limit work items that have no control record yet (live or archived) by inserting it as Fetched.
+-- Claim the work items unseen-ids found (still with no control record, live or archived) by inserting it as Fetched.
 INSERT INTO DataPumpControl
        (DataPumpRecordId, ItemType, State, ClaimToken, ProcessorId, ClaimedAt, StateChangedAt, Attempts, CreatedAt)
 SELECT r.DataPumpRecordId, r.ItemType, 'Fetched', :#claimToken, :#processorId,
        CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 0, CURRENT_TIMESTAMP
   FROM DataPumpRecord r
- WHERE NOT EXISTS (SELECT 1 FROM DataPumpControl c WHERE c.DataPumpRecordId = r.DataPumpRecordId)
+ WHERE r.DataPumpRecordId IN (:#recordIds)
+   AND NOT EXISTS (SELECT 1 FROM DataPumpControl c WHERE c.DataPumpRecordId = r.DataPumpRecordId)
    AND NOT EXISTS (SELECT 1 FROM DataPumpControlArchive a WHERE a.DataPumpRecordId = r.DataPumpRecordId)
- ORDER BY r.DataPumpRecordId
-OFFSET 0 ROWS FETCH NEXT :#limit ROWS ONLY

@@ -114,7 +114,8 @@ final class Baseline implements AutoCloseable {
                     if (outstanding.contains(b.id())) {
                         continue;
                     }
-                    long pending = db.queryLong(b, SqlFiles.get("control/count-pending"), Map.of());
+                    long pending = db.queryLong(b, SqlFiles.get("control/count-pending"),
+                            Map.of("lookback", 1000L));
                     if (pending > 0 && outstanding.add(b.id())) {
                         producer.send(billerQueue, b.id());
                     }
@@ -153,8 +154,20 @@ final class Baseline implements AutoCloseable {
                         Map<String, Object> p = Map.of("claimToken", token, "processorId", processorId, "limit", allowed);
                         int claimed = db.update(c, SqlFiles.get("control/claim-new"), p);
                         if (claimed < allowed) {
-                            db.update(c, SqlFiles.get("control/claim-unseen"), Map.of("claimToken", token,
-                                    "processorId", processorId, "limit", allowed - claimed));
+                            List<Long> unseen = new ArrayList<>();
+                            try (PreparedStatement ps = db.prepare(c, SqlFiles.get("control/unseen-ids"),
+                                    Map.of("lookback", 1000L, "limit", allowed - claimed));
+                                 ResultSet rs = ps.executeQuery()) {
+                                while (rs.next()) {
+                                    unseen.add(rs.getLong(1));
+                                }
+                            }
+                            if (!unseen.isEmpty()) {
+                                db.update(c, SqlFiles.get("control/claim-unseen"), Map.of("claimToken", token,
+                                        "processorId", processorId, "recordIds", unseen));
+                                db.update(c, SqlFiles.get("control/claim-mark-advance"),
+                                        Map.of("through", unseen.get(unseen.size() - 1)));
+                            }
                         }
                         try (PreparedStatement ps = db.prepare(c, SqlFiles.get("control/claimed-items"),
                                 Map.of("claimToken", token)); ResultSet rs = ps.executeQuery()) {
@@ -287,17 +300,24 @@ final class Baseline implements AutoCloseable {
         }
 
         PreparedStatement prepare(Connection c, String sql, Map<String, ?> params) throws SQLException {
-            List<String> names = new ArrayList<>();
             Matcher m = NAMED.matcher(sql.replaceAll("(?m)--.*$", ""));
             StringBuilder positional = new StringBuilder();
+            List<Object> values = new ArrayList<>();
             while (m.find()) {
-                names.add(m.group(1));
-                m.appendReplacement(positional, "?");
+                Object value = params.get(m.group(1));
+                if (value instanceof java.util.Collection<?> list) {
+                    // a list parameter (IN (...)): one placeholder per element
+                    values.addAll(list);
+                    m.appendReplacement(positional, String.join(", ", java.util.Collections.nCopies(list.size(), "?")));
+                } else {
+                    values.add(value);
+                    m.appendReplacement(positional, "?");
+                }
             }
             m.appendTail(positional);
             PreparedStatement ps = c.prepareStatement(positional.toString());
-            for (int i = 0; i < names.size(); i++) {
-                ps.setObject(i + 1, params.get(names.get(i)));
+            for (int i = 0; i < values.size(); i++) {
+                ps.setObject(i + 1, values.get(i));
             }
             statements.incrementAndGet();
             return ps;

@@ -67,7 +67,8 @@ public class RunReports {
     /** A biller batch, at its end: the rows claimed, published to the item topics, and failed (unknown item type). */
     public void billerBatch(Exchange exchange) {
         ClaimedBatch batch = exchange.getProperty(DataPumpHeaders.CLAIM, ClaimedBatch.class);
-        if (batch == null) {
+        if (batch == null || batch.items().isEmpty()) {
+            // an empty claim (throttled, paused, nothing left) is not worth a report: it is the continuation's wait
             return;
         }
         Instant started = Instant.ofEpochMilli(exchange.getClock().getCreated());

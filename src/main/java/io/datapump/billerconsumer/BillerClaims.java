@@ -28,8 +28,8 @@ import org.springframework.stereotype.Component;
 /**
  * The biller consumer's work (routes/biller-consumer.camel.yaml): the atomic claim of a bounded batch (in one shard
  * transaction the claim lock, the release of the outstanding-message marker the consumed message held, and up to
- * claim-batch-size rows to Fetched — unless the biller already has datapump.biller-consumer.max-in-flight-per-biller
- * items claimed and unfinished), the batch marked Queued once its item messages are out, and the continuation
+ * claim-batch-size rows to Fetched — unless the biller's datapump.biller-consumer.max-in-flight-per-biller cap
+ * leaves room for fewer than min-claim rows), the batch marked Queued once its item messages are out, and the continuation
  * message for the rest. The in-flight cap keeps a biller with a million rows from filling the item topics ahead of
  * everybody else.
  */
@@ -44,6 +44,7 @@ public class BillerClaims {
     private final OutstandingMarkers markers;
     private final int batchSize;
     private final int maxInFlight;
+    private final int minClaim;
     private final Duration throttleDelay;
     private final KillDate killDate;
     private final Clock clock = Clock.systemUTC();
@@ -56,6 +57,7 @@ public class BillerClaims {
         this.markers = markers;
         this.batchSize = properties.getBillerConsumer().getClaimBatchSize();
         this.maxInFlight = properties.getBillerConsumer().getMaxInFlightPerBiller();
+        this.minClaim = properties.getBillerConsumer().getMinClaim();
         this.throttleDelay = properties.getBillerConsumer().getThrottleDelay();
         this.killDate = killDate;
     }
@@ -78,18 +80,18 @@ public class BillerClaims {
             markers.releaseQuietly(shards.forBiller(biller), message.token());
             return ClaimedBatch.empty(biller.id(), routeLane);
         }
-        return claim(biller, batchSize, message.token());
+        return claim(biller, batchSize, minClaim, message.token());
     }
 
     /** Claims at most {@code limit} rows of one biller's shard (fewer if the in-flight cap leaves less room). */
     public ClaimedBatch claim(Biller biller, int limit) {
-        return claim(biller, limit, null);
+        return claim(biller, limit, 1, null);
     }
 
-    private ClaimedBatch claim(Biller biller, int limit, String markerToken) {
+    private ClaimedBatch claim(Biller biller, int limit, int least, String markerToken) {
         Shard shard = shards.forBiller(biller);
-        ControlRecords.Claim claim = controlRecords.claim(shard, UUID.randomUUID().toString(), limit, maxInFlight,
-                markerToken);
+        ControlRecords.Claim claim = controlRecords.claim(shard, UUID.randomUUID().toString(), limit, least,
+                maxInFlight, markerToken);
         Instant now = clock.instant();
         Instant deadline = killDate.deadline(biller.lane().id());
         List<ItemMessage> items = claim.rows().stream()

@@ -16,6 +16,12 @@ import org.springframework.stereotype.Component;
 @Component
 public class ControlCounts {
 
+    private final Map<String, Object> lookback;
+
+    public ControlCounts(ControlRecords controlRecords) {
+        this.lookback = Map.of("lookback", controlRecords.lookback());
+    }
+
     /** The states counted, as GET /api/billers and datapump_backlog name them. */
     public static final List<String> STATES = List.of("New", "Fetched", "Queued", "Processing", "Processed", "Failed",
             "Archived");
@@ -24,7 +30,7 @@ public class ControlCounts {
     public Map<String, Long> byState(Shard shard) {
         Map<String, Long> counts = new LinkedHashMap<>();
         STATES.forEach(s -> counts.put(s.toLowerCase(Locale.ROOT), 0L));
-        shard.jdbc().query(SqlFiles.get("status/count-by-state"), Map.of(), rs -> {
+        shard.jdbc().query(SqlFiles.get("status/count-by-state"), lookback, rs -> {
             String key = rs.getString("State").toLowerCase(Locale.ROOT);
             counts.merge(key, rs.getLong("Items"), Long::sum);
         });
@@ -33,7 +39,7 @@ public class ControlCounts {
 
     /** When the oldest work item not yet delivered was first seen, or null when nothing is pending. */
     public Instant oldestPending(Shard shard) {
-        Timestamp oldest = shard.jdbc().queryForObject(SqlFiles.get("status/oldest-pending"), Map.of(),
+        Timestamp oldest = shard.jdbc().queryForObject(SqlFiles.get("status/oldest-pending"), lookback,
                 Timestamp.class);
         return oldest == null ? null : oldest.toInstant();
     }

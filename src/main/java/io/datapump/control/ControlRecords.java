@@ -34,11 +34,13 @@ public class ControlRecords {
 
     private final OutstandingMarkers markers;
     private final String processorId;
+    private final long lookback;
     private final Clock clock = Clock.systemUTC();
 
     public ControlRecords(OutstandingMarkers markers, DataPumpProperties properties) {
         this.markers = markers;
         this.processorId = properties.resolvedProcessorId();
+        this.lookback = properties.getBillerConsumer().getLateRowLookback();
     }
 
     // ---- the biller consumer's claims ------------------------------------------------------------------------
@@ -56,11 +58,13 @@ public class ControlRecords {
 
     /**
      * In one shard transaction: the claim lock, the release of the marker the consumed biller message held, and —
-     * unless the biller already has {@code maxInFlight} rows claimed and unfinished — up to {@code limit} rows to
+     * unless the biller's in-flight cap ({@code maxInFlight} rows claimed and unfinished) leaves room for fewer than
+     * {@code minClaim} rows (the low-water mark: no claims of a few rows at a time) — up to {@code limit} rows to
      * Fetched under {@code claimToken} (control records in state New first, then work items with no control record
      * yet), read back by the token.
      */
-    public Claim claim(Shard shard, String claimToken, int limit, int maxInFlight, String releasedMarker) {
+    public Claim claim(Shard shard, String claimToken, int limit, int minClaim, int maxInFlight,
+                       String releasedMarker) {
         return shard.tx().execute(status -> {
             markers.lockForClaim(shard, claimToken);
             if (releasedMarker != null) {
@@ -69,20 +73,50 @@ public class ControlRecords {
             Long inFlight = shard.jdbc().queryForObject(SqlFiles.get("control/count-in-flight"), Map.of(), Long.class);
             int room = (int) Math.max(0, maxInFlight - (inFlight == null ? 0 : inFlight));
             int allowed = Math.min(limit, room);
-            if (allowed == 0) {
+            if (allowed == 0 || allowed < Math.min(minClaim, Math.min(limit, maxInFlight))) {
                 return new Claim(claimToken, List.of(), 0, true);
             }
             Map<String, Object> params = Map.of("claimToken", claimToken, "processorId", processorId, "limit", allowed);
             int claimed = shard.jdbc().update(SqlFiles.get("control/claim-new"), params);
             if (claimed < allowed) {
-                shard.jdbc().update(SqlFiles.get("control/claim-unseen"),
-                        Map.of("claimToken", claimToken, "processorId", processorId, "limit", allowed - claimed));
+                // unseen rows only above the claim mark (less the lookback): an index range, flat in the history
+                List<Long> unseen = shard.jdbc().queryForList(SqlFiles.get("control/unseen-ids"),
+                        Map.of("lookback", lookback, "limit", allowed - claimed), Long.class);
+                if (!unseen.isEmpty()) {
+                    shard.jdbc().update(SqlFiles.get("control/claim-unseen"), Map.of("claimToken", claimToken,
+                            "processorId", processorId, "recordIds", unseen));
+                    // every unseen row up to the highest taken now has a control record
+                    shard.jdbc().update(SqlFiles.get("control/claim-mark-advance"),
+                            Map.of("through", unseen.get(unseen.size() - 1)));
+                }
             }
             List<ClaimedRow> rows = shard.jdbc().query(SqlFiles.get("control/claimed-items"),
                     Map.of("claimToken", claimToken), (rs, n) -> new ClaimedRow(rs.getLong("DataPumpRecordId"),
                             rs.getString("ItemType"), rs.getLong("SourceId")));
             return new Claim(claimToken, rows, allowed, allowed < limit);
         });
+    }
+
+    /**
+     * The archiver's check for rows whose insert committed so late that the claims' lookback no longer reaches them
+     * (below the claim mark less datapump.biller-consumer.late-row-lookback, with no control record): the claim mark
+     * goes down to just below the lowest, so the next claim takes it. Scans the shard's history, once per archiver
+     * run. Returns the record id found, or null.
+     */
+    public Long catchLateRows(Shard shard) {
+        Long lowest = shard.jdbc().queryForObject(SqlFiles.get("control/late-unseen"), Map.of("lookback", lookback),
+                Long.class);
+        if (lowest != null) {
+            shard.jdbc().update(SqlFiles.get("control/claim-mark-lower"), Map.of("through", lowest - 1));
+            LOG.warn("Work item {} of shard {} was committed after later ones had been claimed; it is claimed now",
+                    lowest, shard.billerId());
+        }
+        return lowest;
+    }
+
+    /** How far below the claim mark pending counts look for unseen rows (late-row-lookback). */
+    public long lookback() {
+        return lookback;
     }
 
     /** After the item messages of a claim (or of one re-published row) are on their topic: Fetched -> Queued. */

@@ -53,6 +53,8 @@ public class PendingWork {
     public record Scan(Biller biller, long pending, BillerMessage message, String skipped) {
     }
 
+    private final long lookback;
+
     public PendingWork(BillerRegistry registry, ShardDataSources shards, MeterRegistry meters, KillDate killDate,
                        OutstandingMarkers markers, DataPumpProperties properties) {
         this.markers = markers;
@@ -61,6 +63,7 @@ public class PendingWork {
         this.meters = meters;
         this.killDate = killDate;
         this.lease = properties.getPublisher().getOutstandingLease();
+        this.lookback = properties.getBillerConsumer().getLateRowLookback();
     }
 
     /** Enabled, unpaused billers in adapter mode, read fresh from the registry (direct billers are not polled). */
@@ -70,7 +73,8 @@ public class PendingWork {
 
     /** Rows of the biller's shard with no control record or a control record in state New. */
     public long count(Biller biller) {
-        Long count = shards.forBiller(biller).jdbc().queryForObject(SqlFiles.get("control/count-pending"), Map.of(), Long.class);
+        Long count = shards.forBiller(biller).jdbc().queryForObject(SqlFiles.get("control/count-pending"),
+                Map.of("lookback", lookback), Long.class);
         return count == null ? 0 : count;
     }
 

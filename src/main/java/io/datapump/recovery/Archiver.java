@@ -57,9 +57,13 @@ public class Archiver {
         return moved;
     }
 
-    /** Archives one biller's Processed rows unchanged since {@code processedBefore} and Failed ones since {@code failedBefore}. */
+    /**
+     * Archives one biller's Processed rows unchanged since {@code processedBefore} and Failed ones since
+     * {@code failedBefore}; first it looks for work items committed too late for the claims' lookback.
+     */
     public int archive(Biller biller, Instant processedBefore, Instant failedBefore) {
         Shard shard = shards.forBiller(biller);
+        controlRecords.catchLateRows(shard);
         int processed = archiveState(shard, "Processed", processedBefore);
         int failed = archiveState(shard, "Failed", failedBefore);
         if (processed + failed > 0) {

@@ -72,7 +72,7 @@ class ArchiverTest {
         assertThat(count("SELECT COUNT(*) FROM DataPumpControlArchive WHERE State = 'Failed'")).isEqualTo(3);
 
         // and: the archived work items are not pending and cannot be claimed again
-        assertThat(count(SqlFiles.get("control/count-pending").replace(":limit", "0"))).isZero();
+        assertThat(count(SqlFiles.get("control/count-pending").replace(":lookback", "0"))).isZero();
         assertThat(new BillerClaims(null, shards, controlRecords(properties), new io.datapump.control.OutstandingMarkers(), properties,
                 new KillDate(properties)).claim(biller, 100).items()).isEmpty();
     }

@@ -174,7 +174,7 @@ class SqlFilesTest {
                 case "ids" -> List.of("a", "b");
                 case "limit", "leaseSeconds", "timeoutSeconds", "beats", "durationMs", "rate", "selected", "replayed", "skipped", "httpStatus",
                      "recordId", "sourceId", "afterId", "customerId", "accountId", "chunk", "billersScanned",
-                     "billersPublished", "billersSkipped", "itemsClaimed", "itemsQueued", "itemsFailed" -> 1L;
+                     "billersPublished", "billersSkipped", "itemsClaimed", "itemsQueued", "itemsFailed", "through", "lookback", "below" -> 1L;
                 case "seenAt", "startedAt", "createdAt", "paidAt", "registeredAt", "cutoff", "failedFrom",
                      "failedTo", "since", "before" -> Timestamp.from(Instant.now());
                 case "enabled", "paused", "enrolled", "continued" -> true;
