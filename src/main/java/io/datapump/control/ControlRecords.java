@@ -59,7 +59,8 @@ public class ControlRecords {
     /**
      * In one shard transaction: the claim lock, the release of the marker the consumed biller message held, and —
      * unless the biller's in-flight cap ({@code maxInFlight} rows claimed and unfinished) leaves room for fewer than
-     * {@code minClaim} rows (the low-water mark: no claims of a few rows at a time) — up to {@code limit} rows to
+     * the low-water mark ({@code minClaim}, at most {@code limit} and half the cap, so a small cap refills before it
+     * drains: no claims of a few rows at a time, no idle pipeline either) — up to {@code limit} rows to
      * Fetched under {@code claimToken} (control records in state New first, then work items with no control record
      * yet), read back by the token.
      */
@@ -73,7 +74,7 @@ public class ControlRecords {
             Long inFlight = shard.jdbc().queryForObject(SqlFiles.get("control/count-in-flight"), Map.of(), Long.class);
             int room = (int) Math.max(0, maxInFlight - (inFlight == null ? 0 : inFlight));
             int allowed = Math.min(limit, room);
-            if (allowed == 0 || allowed < Math.min(minClaim, Math.min(limit, maxInFlight))) {
+            if (allowed == 0 || allowed < lowWaterMark(minClaim, limit, maxInFlight)) {
                 return new Claim(claimToken, List.of(), 0, true);
             }
             Map<String, Object> params = Map.of("claimToken", claimToken, "processorId", processorId, "limit", allowed);
@@ -95,6 +96,14 @@ public class ControlRecords {
                             rs.getString("ItemType"), rs.getLong("SourceId")));
             return new Claim(claimToken, rows, allowed, allowed < limit);
         });
+    }
+
+    /**
+     * The least room a claim waits for: {@code minClaim}, but never more than the batch nor half the in-flight cap
+     * (a cap of 16 with min-claim 50 would otherwise let the biller's pipeline drain completely before each claim).
+     */
+    static int lowWaterMark(int minClaim, int limit, int maxInFlight) {
+        return Math.max(1, Math.min(minClaim, Math.min(limit, maxInFlight / 2)));
     }
 
     /**

@@ -128,6 +128,22 @@ class ClaimMarkTest {
         assertThat(control.claim(shard, "third", 20, 15, 30, null).rows()).hasSize(15);
     }
 
+    @Test
+    void aLowWaterMarkAboveHalfTheCapLetsTheBillerRefillAtHalfTheCap() {
+        // given: a cap of 16 in flight, all 16 claimed and unfinished, 40 more waiting, and a low-water mark of 50
+        insert(56);
+        ControlRecords control = controlRecords();
+        assertThat(control.claim(shard, "first", 25, 50, 16, null).rows()).hasSize(16);
+
+        // when: half the cap finishes
+        shard.jdbc().update("UPDATE DataPumpControl SET State = 'Processed' WHERE DataPumpRecordId IN (SELECT"
+                + " DataPumpRecordId FROM DataPumpControl WHERE ClaimToken = 'first' ORDER BY DataPumpRecordId"
+                + " OFFSET 0 ROWS FETCH NEXT 8 ROWS ONLY)", Map.of());
+
+        // then: the biller is claimed again for the free half, without waiting for the pipeline to drain
+        assertThat(control.claim(shard, "second", 25, 50, 16, null).rows()).hasSize(8);
+    }
+
     private BillerClaims claims() {
         return new BillerClaims(null, shards, controlRecords(), new OutstandingMarkers(), properties,
                 new KillDate(properties));

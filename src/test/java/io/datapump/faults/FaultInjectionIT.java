@@ -203,9 +203,17 @@ class FaultInjectionIT {
                 // both deliver; the survivor has beaten long enough to judge others (a heartbeat timeout)
                 await().atMost(Duration.ofSeconds(60)).until(() -> env.sql("east",
                         "SELECT COUNT(DISTINCT ProcessorId) FROM DataPumpAttempt") >= 2);
-                // (a few seconds more, so the process to be killed has its consumers busy)
-                await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
+                // the process to be killed is killed while it holds rows (a CIS call takes 500 ms, so what it
+                // holds when this is seen it still holds a few milliseconds later, at the kill)
                 String killedId = env.app.processorId();
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                    long holding = 0;
+                    for (String b : env.billers()) {
+                        holding += env.sql(b, "SELECT COUNT(*) FROM DataPumpControl WHERE State = 'Processing'"
+                                + " AND ProcessorId = '" + killedId + "'");
+                    }
+                    return holding >= 2;
+                });
                 env.app.kill();
                 Instant killed = Instant.now();
                 // what the killed process held at that moment: its claims and its attempts in flight
