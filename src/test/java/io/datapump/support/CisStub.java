@@ -51,6 +51,9 @@ public final class CisStub implements AutoCloseable {
 
     /** A stub on a fixed port (0: any free port); a stopped stub can be started again on the same port. */
     public CisStub(int port) {
+        // the JDK server writes a response's headers and body separately; without TCP_NODELAY the body waits for the
+        // client's delayed ACK (~40 ms per call on Linux). Read once per JVM, when the first server starts.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         } catch (IOException e) {
