@@ -60,8 +60,7 @@ public class Admission {
         ItemMessage message = json.treeToValue(tree, ItemMessage.class);
         exchange.setVariable(PARSED, message);
         Biller biller = guard.check(message, routeLane, routeType.code());
-        exchange.setVariable(ItemContext.VARIABLE, new ItemContext(message, biller, shards.forBiller(biller),
-                routeType));
+        new ItemContext(message, biller, shards.forBiller(biller), routeType).store(exchange);
         LOG.debug("Item {} received on {} (retry {}, correlation {})", message.key(), routeLane, message.retry(),
                 message.correlationId());
     }

@@ -82,7 +82,7 @@ public class DirectItems {
         Instant from = item.enqueuedAt() != null ? item.enqueuedAt() : clock.instant();
         ItemMessage admitted = item.admitted(recordId, from.plus(killDate.killAfter(item.lane())));
         exchange.setVariable(Admission.PARSED, admitted);
-        exchange.setVariable(ItemContext.VARIABLE, context.with(admitted));
+        context.with(admitted).store(exchange);
         LOG.debug("Directly published item {} of biller {} is record {}", item.sourceItemId(), item.billerId(),
                 recordId);
     }

@@ -40,14 +40,26 @@ public class ItemPublishing {
         Message message = exchange.getMessage();
         message.setBody(json.writeValueAsString(item));
         message.removeHeaders("*");
-        message.setHeader(DataPumpHeaders.BILLER_ID, item.billerId());
-        message.setHeader(DataPumpHeaders.LANE, item.lane());
-        message.setHeader(DataPumpHeaders.ITEM_TYPE, item.itemType());
-        message.setHeader(DataPumpHeaders.RECORD_ID, item.recordId());
+        routingHeaders(message, item);
         if (deliverAt != null) {
             deliverAt(message, deliverAt);
         }
         exchange.setProperty(DataPumpHeaders.PUBLISH_URI, uri(item.lane(), type, deliverAt != null));
+    }
+
+    /**
+     * The biller consumer's step for each claimed item (the exchange's body): its routing headers, which the route's
+     * choice by item type reads.
+     */
+    public void routingHeaders(Exchange exchange) {
+        routingHeaders(exchange.getMessage(), exchange.getMessage().getBody(ItemMessage.class));
+    }
+
+    private static void routingHeaders(Message message, ItemMessage item) {
+        message.setHeader(DataPumpHeaders.BILLER_ID, item.billerId());
+        message.setHeader(DataPumpHeaders.LANE, item.lane());
+        message.setHeader(DataPumpHeaders.ITEM_TYPE, item.itemType());
+        message.setHeader(DataPumpHeaders.RECORD_ID, item.recordId());
     }
 
     /** Prepares the biller message to go again on {@code lane}'s biller topic, delivered at {@code deliverAt}. */

@@ -97,6 +97,39 @@ class ShardPoolsTest {
         assertThat(statements() - before).isEqualTo(3.0);
     }
 
+    @Test
+    void aStatementRunningPastTheQueryTimeoutIsCancelled() {
+        // given: a shard whose statements may run for one second
+        DataPumpProperties properties = new DataPumpProperties();
+        properties.getShards().setQueryTimeout(Duration.ofSeconds(1));
+        ShardDataSources timed = new ShardDataSources(properties, meters);
+        try {
+            Shard shard = timed.forBiller(biller);
+
+            // when: a query needs far longer than that
+            long started = System.nanoTime();
+            org.assertj.core.api.ThrowableAssert.ThrowingCallable slow = () -> shard.jdbc().queryForObject(
+                    "SELECT SUM(a.X * b.X) FROM SYSTEM_RANGE(1, 100000) a, SYSTEM_RANGE(1, 100000) b", Map.of(),
+                    Long.class);
+
+            // then: it is cancelled after about the timeout, as a query timeout the failure handling knows
+            org.assertj.core.api.Assertions.assertThatThrownBy(slow)
+                    .isInstanceOf(org.springframework.dao.QueryTimeoutException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        } finally {
+            timed.destroy();
+        }
+    }
+
+    @Test
+    void theQueryTimeoutIsAConnectionSettingOfTheDriversThatHaveOne() {
+        assertThat(ShardDataSources.queryTimeoutSetting("jdbc:sqlserver://db:1433;databaseName=b", Duration.ofSeconds(30)))
+                .isEqualTo(Map.entry("queryTimeout", "30"));
+        assertThat(ShardDataSources.queryTimeoutSetting("jdbc:h2:file:./b", Duration.ofSeconds(30)))
+                .isEqualTo(Map.entry("QUERY_TIMEOUT", "30000"));
+        assertThat(ShardDataSources.queryTimeoutSetting("jdbc:postgresql://db/b", Duration.ofSeconds(30))).isNull();
+    }
+
     private double statements() {
         return meters.get(ShardDataSources.STATEMENTS_METRIC).tag("biller", "pools").counter().count();
     }
