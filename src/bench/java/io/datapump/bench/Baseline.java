@@ -1,9 +1,7 @@
 package io.datapump.bench;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -38,12 +36,23 @@ import jakarta.jms.Queue;
 import jakarta.jms.TextMessage;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.apache.hc.core5.util.Timeout;
 
 /**
  * S2's baseline: the pump's work done by hand, without Camel. The same SQL files (SqlFiles), the same state
  * transitions (New/no row -> Fetched -> Queued -> Processing -> Processed, attempt history), the same broker (the
- * pump's embedded Artemis, reached in-VM through the Artemis JMS client, persistent messages, transacted sessions)
- * and the same HTTP stub (java.net.http). Plain JDBC: each thread keeps one connection per shard. One scan thread
+ * Artemis JMS client, persistent messages, transacted sessions; in-VM to the pump's embedded broker in the in-process
+ * run, over TCP in {@link FairBench}), the same HTTP client as the pump's http component (Apache HttpClient 5, one
+ * pooled client) and the same HTTP stub. Plain JDBC: each thread keeps one connection per shard. One scan thread
  * publishes biller messages, {@code billerThreads} claim bounded batches and publish one message per item (and a
  * continuation when a batch was full), {@code itemThreads} deliver items.
  */
@@ -54,8 +63,7 @@ final class Baseline implements AutoCloseable {
     private final Map<String, Biller> billers = new ConcurrentHashMap<>();
     private final Set<String> outstanding = ConcurrentHashMap.newKeySet();
     private final ActiveMQConnectionFactory factory;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
+    private final CloseableHttpClient http = httpClient();
     private final ObjectMapper json = new ObjectMapper();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Thread> threads = new ArrayList<>();
@@ -78,6 +86,43 @@ final class Baseline implements AutoCloseable {
         for (int i = 0; i < itemThreads; i++) {
             start("baseline-item-" + i, this::itemLoop);
         }
+    }
+
+    /** The pump's CIS client, as Camel's http component builds it: one pool, 400 connections, 200 per route. */
+    private static CloseableHttpClient httpClient() {
+        PoolingHttpClientConnectionManager pool = new PoolingHttpClientConnectionManager();
+        pool.setMaxTotal(400);
+        pool.setDefaultMaxPerRoute(200);
+        pool.setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(Timeout.ofSeconds(2)).build());
+        return HttpClients.custom().setConnectionManager(pool)
+                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.ofSeconds(10)).build())
+                .build();
+    }
+
+    /**
+     * The baseline as a process of its own ({@link FairBench}): {@code Baseline <brokerUrl> <billersFile>
+     * <billerThreads> <itemThreads> <batchSize> <maxInFlight>}, the billers file one {@code id|shardUrl|cisBaseUrl}
+     * per line. Runs until it is stopped.
+     */
+    public static void main(String[] args) throws Exception {
+        List<Biller> list = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of(args[1]))) {
+            String[] f = line.split("\\|");
+            if (f.length == 3) {
+                list.add(new Biller(f[0], f[0], io.datapump.registry.Lane.PRODUCTION, true, false, f[1], f[2]));
+            }
+        }
+        Baseline baseline = new Baseline(args[0], list, Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+                Integer.parseInt(args[4]), Integer.parseInt(args[5]));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                baseline.close();
+            } catch (Exception ignored) {
+                // stopping anyway
+            }
+        }));
+        System.out.println("baseline ready");
+        Thread.currentThread().join();
     }
 
     long statements() {
@@ -249,16 +294,16 @@ final class Baseline implements AutoCloseable {
                     request.put("recordId", recordId);
                     request.put("correlationId", item.get("correlationId"));
                     request.put("data", data);
-                    HttpResponse<Void> response = http.send(HttpRequest.newBuilder(
-                                    URI.create(b.cisBaseUrl() + "/payments"))
-                            .timeout(Duration.ofSeconds(10))
-                            .header("Content-Type", "application/json")
-                            .header("Idempotency-Key", "datapump-" + b.id() + "-" + recordId)
-                            .header("X-Correlation-Id", (String) item.get("correlationId"))
-                            .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(request)))
-                            .build(), HttpResponse.BodyHandlers.discarding());
-                    if (response.statusCode() / 100 != 2) {
-                        throw new IllegalStateException("CIS answered " + response.statusCode());
+                    HttpPost post = new HttpPost(b.cisBaseUrl() + "/payments");
+                    post.setHeader("Idempotency-Key", "datapump-" + b.id() + "-" + recordId);
+                    post.setHeader("X-Correlation-Id", (String) item.get("correlationId"));
+                    post.setEntity(new StringEntity(json.writeValueAsString(request), ContentType.APPLICATION_JSON));
+                    int status = http.execute(post, response -> {
+                        EntityUtils.consume(response.getEntity());
+                        return response.getCode();
+                    });
+                    if (status / 100 != 2) {
+                        throw new IllegalStateException("CIS answered " + status);
                     }
                     c.setAutoCommit(false);
                     try {
@@ -269,7 +314,7 @@ final class Baseline implements AutoCloseable {
                         p.put("outcome", "Succeeded");
                         p.put("errorClass", null);
                         p.put("error", null);
-                        p.put("httpStatus", response.statusCode());
+                        p.put("httpStatus", status);
                         p.put("startedAt", Timestamp.from(started));
                         p.put("durationMs", Duration.between(started, Instant.now()).toMillis());
                         p.put("processorId", processorId);
@@ -358,5 +403,6 @@ final class Baseline implements AutoCloseable {
             t.join(5_000);
         }
         factory.close();
+        http.close();
     }
 }

@@ -15,11 +15,23 @@ import org.junit.jupiter.api.Test;
  */
 class PumpBenchmark {
 
+    /** Settings to try on the pump: -Dbench.pump.args="datapump.x=y,camel.z=w" (no chart copied to docs/ then). */
+    static Map<String, Object> settings() {
+        Map<String, Object> settings = new java.util.LinkedHashMap<>();
+        for (String pair : System.getProperty("bench.pump.args", "").split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                settings.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+            }
+        }
+        return settings;
+    }
+
     @Test
     void runEveryScenarioAndReport() throws Exception {
         Path out = Path.of("target", "bench");
         Path data = out.resolve("data-" + UUID.randomUUID());
-        try (BenchCis cis = new BenchCis(); BenchPump pump = new BenchPump(data, cis, Map.of())) {
+        try (BenchCis cis = new BenchCis(); BenchPump pump = new BenchPump(data, cis, settings())) {
             double scale = Double.parseDouble(System.getProperty("bench.scale", "1"));
             Benchmark bench = new Benchmark(Benchmark.Sizes.full().scaled(scale), pump, cis);
             try {
@@ -38,6 +50,9 @@ class PumpBenchmark {
                 System.out.println("facts: " + bench.facts);
             }
             if (scale != 1.0 || !System.getProperty("bench.scenarios", "").isBlank()) {
+                return;
+            }
+            if (!settings().isEmpty()) {
                 return;
             }
             Path docs = Path.of("docs", "images");

@@ -3,17 +3,8 @@ package io.datapump.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,7 +36,7 @@ import org.junit.jupiter.api.Test;
  */
 class PumpMemoryBench {
 
-    static final String H2 = ";MODE=MSSQLServer;DATABASE_TO_UPPER=FALSE;CASE_INSENSITIVE_IDENTIFIERS=TRUE;DB_CLOSE_DELAY=-1;WRITE_DELAY=0";
+    static final String H2 = BenchProcesses.H2;
     /** The pump's heap limit in S6 (its target is 256 MiB); -Dbench.process.heap-mib to look at it with more. */
     static final int S6_HEAP_MIB = Integer.getInteger("bench.process.heap-mib", 256);
     /**
@@ -69,33 +60,13 @@ class PumpMemoryBench {
         try (BenchCis cis = new BenchCis()) {
             cis.countKeys(false);
             Path billers = dir.resolve("billers.yaml");
-            Files.writeString(billers, billersYaml(List.of("s6p"), id -> shardUrl, cis, 0));
+            Files.writeString(billers, BenchProcesses.billersYaml(List.of("s6p"), id -> shardUrl, cis, 0));
             pump = startPump(dir, gcLog, billers, S6_HEAP_MIB);
 
             // seed in the shard over TCP (the statements run in the H2 server, in this JVM)
-            String seedSql = new String(PumpMemoryBench.class.getResourceAsStream("/bench/seed-payments.sql")
-                    .readAllBytes(), StandardCharsets.UTF_8).replaceAll("(?m)^--.*$", "");
             long t0 = System.currentTimeMillis();
-            try (Connection c = DriverManager.getConnection(shardUrl, "sa", "")) {
-                for (int left = rows; left > 0; left -= 100_000) {
-                    int n = Math.min(left, 100_000);
-                    c.setAutoCommit(false);
-                    long first;
-                    try (ResultSet rs = c.createStatement().executeQuery("SELECT COALESCE(MAX(PaymentId), 0) FROM Payment")) {
-                        rs.next();
-                        first = rs.getLong(1) + 1;
-                    }
-                    for (String statement : seedSql.split(";")) {
-                        if (statement.isBlank()) {
-                            continue;
-                        }
-                        try (PreparedStatement ps = c.prepareStatement(statement.replace(":#n", String.valueOf(n))
-                                .replace(":#firstPaymentId", String.valueOf(first)))) {
-                            ps.executeUpdate();
-                        }
-                    }
-                    c.commit();
-                }
+            for (int left = rows; left > 0; left -= 100_000) {
+                BenchProcesses.seed(shardUrl, Math.min(left, 100_000));
             }
             long seedMillis = System.currentTimeMillis() - t0;
             long gcLinesAtStart = Files.readAllLines(gcLog).size();
@@ -103,7 +74,7 @@ class PumpMemoryBench {
             long end = System.currentTimeMillis() + window.toMillis();
             BenchPump.await("S6 window", window.plusSeconds(30), () -> System.currentTimeMillis() >= end);
             long delivered = cis.received(List.of("s6p")) - received0;
-            long vmHwm = procStatusKiB(pump.pid(), "VmHWM") / 1024;
+            long vmHwm = BenchProcesses.procStatus(pump.pid(), "VmHWM") / 1024;
 
             List<Long> afterGc = heapAfterGc(gcLog, gcLinesAtStart);
             long peak = afterGc.stream().mapToLong(Long::longValue).max().orElse(-1);
@@ -151,7 +122,7 @@ class PumpMemoryBench {
             List<String> ids = java.util.stream.IntStream.range(0, billerCount)
                     .mapToObj(i -> String.format("many-%03d", i)).toList();
             Path billers = dir.resolve("billers.yaml");
-            Files.writeString(billers, billersYaml(ids,
+            Files.writeString(billers, BenchProcesses.billersYaml(ids,
                     id -> "jdbc:h2:tcp://127.0.0.1:" + h2.getPort() + "/" + id + H2, cis, itemsEach));
 
             // start-up creates and migrates every shard and writes its items; then the publisher finds them
@@ -163,7 +134,7 @@ class PumpMemoryBench {
             Process p = pump;
             Runnable sample = () -> {
                 try {
-                    peakThreads[0] = Math.max(peakThreads[0], procStatusKiB(p.pid(), "Threads"));
+                    peakThreads[0] = Math.max(peakThreads[0], BenchProcesses.procStatus(p.pid(), "Threads"));
                     peakConnections[0] = Math.max(peakConnections[0], establishedTo(h2.getPort()));
                 } catch (IOException e) {
                     // the pump has exited: the assertions below say so
@@ -176,7 +147,7 @@ class PumpMemoryBench {
             });
             long deliveredMillis = System.currentTimeMillis() - t0 - upMillis;
             sample.run();
-            long threadsAfter = procStatusKiB(pump.pid(), "Threads");
+            long threadsAfter = BenchProcesses.procStatus(pump.pid(), "Threads");
             long connectionsAfter = establishedTo(h2.getPort());
             List<Long> afterGc = heapAfterGc(gcLog, 0);
             long peak = afterGc.stream().mapToLong(Long::longValue).max().orElse(-1);
@@ -194,7 +165,7 @@ class PumpMemoryBench {
             result.put("shardConnectionsAtEnd", connectionsAfter);
             result.put("heapAfterGcPeakMiB", peak);
             result.put("maxHeapMiB", MANY_HEAP_MIB);
-            result.put("vmHwmMiB", procStatusKiB(pump.pid(), "VmHWM") / 1024);
+            result.put("vmHwmMiB", BenchProcesses.procStatus(pump.pid(), "VmHWM") / 1024);
             write("many-shards-process.json", result);
             System.out.println("Many shards (pump as its own JVM, -Xmx" + MANY_HEAP_MIB + "m): " + result);
 
@@ -216,9 +187,9 @@ class PumpMemoryBench {
     private static Process startPump(Path dir, Path gcLog, Path billers, int heapMib) throws Exception {
         int port = Ports.free();
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heapMib + "m",
+                BenchProcesses.java(), "-Xmx" + heapMib + "m",
                 "-XX:+UseG1GC",
-                "-Xlog:gc:file=" + gcLog, "-jar", packagedJar().toString(), "--spring.profiles.active=local",
+                "-Xlog:gc:file=" + gcLog, "-jar", BenchProcesses.packagedJar().toString(), "--spring.profiles.active=local",
                 "--spring.config.additional-location=file:" + billers,
                 "--server.port=" + port, "--datapump.local.data-dir=" + dir.resolve("app"),
                 "--datapump.local.source-simulator.rate=0", "--datapump.publisher.interval=500",
@@ -230,22 +201,8 @@ class PumpMemoryBench {
         }
         Process pump = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("pump.log").toFile()).start();
-        BenchPump.await("pump up", Duration.ofMinutes(10), () -> pump.isAlive() && httpStatus(port) == 200);
+        BenchPump.await("pump up", Duration.ofMinutes(10), () -> pump.isAlive() && BenchProcesses.httpStatus(port, "/actuator/health/liveness") == 200);
         return pump;
-    }
-
-    /** The local biller list: every biller on the CIS stub, its shard where {@code shardUrl} says. */
-    private static String billersYaml(List<String> ids, java.util.function.Function<String, String> shardUrl,
-                                      BenchCis cis, int paymentsEach) {
-        StringBuilder yaml = new StringBuilder("datapump:\n  local:\n    billers:\n");
-        for (String id : ids) {
-            yaml.append("      - id: ").append(id).append("\n        name: ").append(id)
-                    .append("\n        shard-url: \"").append(shardUrl.apply(id))
-                    .append("\"\n        cis-base-url: \"").append(cis.baseUrl(id))
-                    .append("\"\n        items: { payment: ").append(paymentsEach)
-                    .append(", paperless-registration: 0 }\n");
-        }
-        return yaml.toString();
     }
 
     /** Heap after each GC (MiB) from line {@code from} of the pump's GC log on. */
@@ -282,30 +239,4 @@ class PumpMemoryBench {
                 .writeValue(Path.of("target", "bench", file).toFile(), result);
     }
 
-    private static int httpStatus(int port) {
-        try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + port + "/actuator/health/liveness"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (Exception e) {
-            return -1;
-        }
-    }
-
-    private static long procStatusKiB(long pid, String field) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
-            if (line.startsWith(field + ":")) {
-                return Long.parseLong(line.replaceAll("\\D", ""));
-            }
-        }
-        return -1;
-    }
-
-    private static Path packagedJar() throws IOException {
-        try (var files = Files.list(Path.of("target"))) {
-            return files.filter(p -> p.getFileName().toString().matches("data-pump-.*\\.jar"))
-                    .filter(p -> !p.getFileName().toString().endsWith("-plain.jar"))
-                    .findFirst().orElseThrow(() -> new IllegalStateException("no target/data-pump-*.jar: run after package"));
-        }
-    }
 }

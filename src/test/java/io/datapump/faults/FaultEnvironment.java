@@ -22,10 +22,6 @@ import jakarta.jms.TextMessage;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.h2.tools.Server;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
-import org.springframework.boot.env.YamlPropertySourceLoader;
-import org.springframework.core.io.ClassPathResource;
 
 import io.datapump.DataPumpProperties;
 import io.datapump.support.CisStub;
@@ -58,7 +54,7 @@ final class FaultEnvironment implements AutoCloseable {
     /** With {@code brokerMaxDeliveries} > 0 the broker gives up on a message after that many deliveries. */
     FaultEnvironment(Path root, String name, int brokerMaxDeliveries) throws Exception {
         this.dir = fresh(root.resolve(name));
-        this.properties = dataPumpDefaults();
+        this.properties = TestBroker.dataPumpDefaults();
         this.h2Port = Ports.free();
         startH2(h2Port);
         this.broker = new TestBroker(dir.resolve("broker"), Ports.free(), properties,
@@ -326,11 +322,6 @@ final class FaultEnvironment implements AutoCloseable {
     }
 
     /** The application's datapump.* defaults, read from application.yaml (topic names, retry timings). */
-    static DataPumpProperties dataPumpDefaults() throws IOException {
-        var sources = new YamlPropertySourceLoader().load("application", new ClassPathResource("application.yaml"));
-        return new Binder(ConfigurationPropertySources.from(sources)).bind("datapump", DataPumpProperties.class)
-                .orElseGet(DataPumpProperties::new);
-    }
 
     static Duration seconds(long s) {
         return Duration.ofSeconds(s);

@@ -10,8 +10,11 @@ import io.datapump.DataPumpProperties;
 import io.datapump.local.BrokerTopology;
 import io.datapump.local.LocalProperties;
 
-/** An Artemis broker with a persistent journal and a TCP acceptor, run by the test so it can be restarted. */
-final class TestBroker {
+/**
+ * An Artemis broker with a persistent journal and a TCP acceptor, run by the test so it can be restarted (also the
+ * broker of the benchmark's process runs, io.datapump.bench.FairBench).
+ */
+public final class TestBroker {
 
     private final Path dir;
     private final int port;
@@ -23,14 +26,23 @@ final class TestBroker {
      * @param maxDeliveries deliveries after which the broker dead-letters a message (finite, like Service Bus's
      *                      MaxDeliveryCount, so the suite shows the pump does not rely on endless redelivery)
      */
-    TestBroker(Path dir, int port, DataPumpProperties properties, int maxDeliveries) {
+    public TestBroker(Path dir, int port, DataPumpProperties properties, int maxDeliveries) {
         this.dir = dir;
         this.port = port;
         this.properties = properties;
         this.maxDeliveries = maxDeliveries;
     }
 
-    String url() {
+    /** The datapump.* settings of application.yaml (the topology the broker is given). */
+    public static DataPumpProperties dataPumpDefaults() throws java.io.IOException {
+        var sources = new org.springframework.boot.env.YamlPropertySourceLoader().load("application",
+                new org.springframework.core.io.ClassPathResource("application.yaml"));
+        return new org.springframework.boot.context.properties.bind.Binder(
+                org.springframework.boot.context.properties.source.ConfigurationPropertySources.from(sources))
+                .bind("datapump", DataPumpProperties.class).orElseGet(DataPumpProperties::new);
+    }
+
+    public String url() {
         return "tcp://127.0.0.1:" + port;
     }
 
@@ -40,7 +52,7 @@ final class TestBroker {
                 .setLevel(ch.qos.logback.classic.Level.WARN);
     }
 
-    void start() throws Exception {
+    public void start() throws Exception {
         Configuration config = new ConfigurationImpl()
                 .setPersistenceEnabled(true)
                 .setSecurityEnabled(false)
@@ -59,7 +71,7 @@ final class TestBroker {
         server.start();
     }
 
-    void stop() throws Exception {
+    public void stop() throws Exception {
         if (server != null) {
             server.stop();
             server = null;
