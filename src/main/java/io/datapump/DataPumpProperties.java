@@ -303,6 +303,7 @@ public class DataPumpProperties {
 
     public static class Shards {
         @Min(1) @Max(100) private int maxPoolSize = 4;
+        @Min(1) private int connectionBudget = 48;
         @NotNull private Duration idleTimeout = Duration.ofSeconds(60);
         @NotNull private Duration idlePoolTimeout = Duration.ofMinutes(10);
         @NotNull private Duration connectionTimeout = Duration.ofSeconds(5);
@@ -312,6 +313,8 @@ public class DataPumpProperties {
         private String password = "";
 
         public int getMaxPoolSize() { return maxPoolSize; }
+        public int getConnectionBudget() { return connectionBudget; }
+        public void setConnectionBudget(int connectionBudget) { this.connectionBudget = connectionBudget; }
         public void setMaxPoolSize(int maxPoolSize) { this.maxPoolSize = maxPoolSize; }
         public Duration getIdleTimeout() { return idleTimeout; }
         public void setIdleTimeout(Duration idleTimeout) { this.idleTimeout = idleTimeout; }

@@ -15,8 +15,10 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.util.DriverDataSource;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -49,12 +51,15 @@ public class ShardDataSources implements DisposableBean {
 
     /** Counter of statements executed against shards, tagged with the biller. */
     public static final String STATEMENTS_METRIC = "datapump.shard.statements";
+    /** Gauge of the shard connections this process holds open, and (.budget) how many it may. */
+    public static final String CONNECTIONS_METRIC = "datapump.shard.connections";
 
     private final DataPumpProperties properties;
     private final MeterRegistry meters;
     private final Map<String, Entry> pools = new ConcurrentHashMap<>();
     private final Map<String, Instant> unavailableUntil = new ConcurrentHashMap<>();
     private final ScheduledExecutorService housekeeping;
+    private final ConnectionBudget budget;
 
     private record Entry(String jdbcUrl, ShardPool pool, Shard shard) {
     }
@@ -81,6 +86,12 @@ public class ShardDataSources implements DisposableBean {
         });
         executor.setRemoveOnCancelPolicy(true);
         this.housekeeping = executor;
+        this.budget = new ConnectionBudget(properties.getShards().getConnectionBudget(), this::closeLeastRecentlyUsedIdle);
+        Gauge.builder(CONNECTIONS_METRIC, budget, ConnectionBudget::inUse)
+                .description("Open shard connections of this process (at most datapump.shards.connection-budget)")
+                .register(meters);
+        Gauge.builder(CONNECTIONS_METRIC + ".budget", budget, ConnectionBudget::size)
+                .description("datapump.shards.connection-budget").register(meters);
         long every = Math.max(100, Math.min(30_000, idlePoolTimeout().toMillis() / 4));
         housekeeping.scheduleWithFixedDelay(this::closeIdlePools, every, every, TimeUnit.MILLISECONDS);
     }
@@ -139,6 +150,26 @@ public class ShardDataSources implements DisposableBean {
         return e != null && e.pool().isOpen();
     }
 
+    /** Physical shard connections open now, and the most that were ever open at once. */
+    public int openConnections() {
+        return budget.inUse();
+    }
+
+    public int peakConnections() {
+        return budget.peak();
+    }
+
+    /**
+     * Makes room in the connection budget: the least recently used pool that holds connections, none of them out, is
+     * closed with its connections and threads (as an idle pool is after idle-pool-timeout) and opened again by its
+     * shard's next use.
+     */
+    void closeLeastRecentlyUsedIdle() {
+        pools.values().stream().map(Entry::pool).filter(ShardPool::hasOnlyIdleConnections)
+                .min(java.util.Comparator.comparingLong(ShardPool::lastUsed))
+                .ifPresent(pool -> pool.closeIfIdleSince(System.nanoTime()));
+    }
+
     /** Closes every pool unused (no connection out) for longer than datapump.shards.idle-pool-timeout. */
     void closeIdlePools() {
         long cutoff = System.nanoTime() - idlePoolTimeout().toNanos();
@@ -174,15 +205,15 @@ public class ShardDataSources implements DisposableBean {
         DataPumpProperties.Shards cfg = properties.getShards();
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("shard-" + biller.id());
-        hikari.setJdbcUrl(biller.shardJdbcUrl());
-        if (!cfg.getUsername().isBlank()) {
-            hikari.setUsername(cfg.getUsername());
-            hikari.setPassword(cfg.getPassword());
-        }
+        java.util.Properties driverProperties = new java.util.Properties();
         Map.Entry<String, String> timeout = queryTimeoutSetting(biller.shardJdbcUrl(), cfg.getQueryTimeout());
         if (timeout != null) {
-            hikari.addDataSourceProperty(timeout.getKey(), timeout.getValue());
+            driverProperties.setProperty(timeout.getKey(), timeout.getValue());
         }
+        String username = cfg.getUsername().isBlank() ? null : cfg.getUsername();
+        // every physical connection the pool opens takes a place in the process's connection budget
+        hikari.setDataSource(budget.guard(new DriverDataSource(biller.shardJdbcUrl(), null, driverProperties, username,
+                username == null ? null : cfg.getPassword()), cfg.getConnectionTimeout()));
         hikari.setMaximumPoolSize(cfg.getMaxPoolSize());
         hikari.setMinimumIdle(0);
         hikari.setIdleTimeout(Math.max(10_000, cfg.getIdleTimeout().toMillis()));
@@ -234,6 +265,17 @@ public class ShardDataSources implements DisposableBean {
             return hikari != null;
         }
 
+        synchronized long lastUsed() {
+            return lastUsed;
+        }
+
+        /** Open, with idle connections and none out. */
+        synchronized boolean hasOnlyIdleConnections() {
+            return hikari != null && inUse == 0 && hikari.getHikariPoolMXBean() != null
+                    && hikari.getHikariPoolMXBean().getIdleConnections() > 0;
+        }
+
+
         private synchronized HikariDataSource acquire() {
             if (hikari == null) {
                 hikari = openHikari(biller);
@@ -280,9 +322,11 @@ public class ShardDataSources implements DisposableBean {
                 connection = pool.getConnection();
             } catch (SQLException e) {
                 release();
-                // Hikari reports a pool that is merely busy without a cause, and an interrupted wait (shutdown)
-                // with an InterruptedException; a failed connect carries its cause
-                if (e.getCause() != null && !(e.getCause() instanceof InterruptedException)) {
+                // Hikari reports a pool that is merely busy without a cause, an interrupted wait (shutdown) with an
+                // InterruptedException and a full connection budget with its Exhausted; a failed connect carries its
+                // cause
+                if (e.getCause() != null && !(e.getCause() instanceof InterruptedException)
+                        && !(e.getCause() instanceof ConnectionBudget.Exhausted)) {
                     Duration backoff = properties.getShards().getUnavailableBackoff();
                     if (unavailableUntil.put(biller.id(), Instant.now().plus(backoff)) == null) {
                         LOG.warn("Shard of biller {} is unreachable ({}); its work is deferred for {} at a time",

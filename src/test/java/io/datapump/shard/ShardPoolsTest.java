@@ -130,6 +130,66 @@ class ShardPoolsTest {
         assertThat(ShardDataSources.queryTimeoutSetting("jdbc:postgresql://db/b", Duration.ofSeconds(30))).isNull();
     }
 
+    @Test
+    void shardConnectionsStayWithinTheBudgetTheLeastRecentlyUsedIdleOnesMakingRoom() throws Exception {
+        // given: a budget of two connections for the whole process and three shards, each used once and left idle
+        DataPumpProperties properties = new DataPumpProperties();
+        properties.getShards().setConnectionBudget(2);
+        properties.getShards().setConnectionTimeout(Duration.ofSeconds(3));
+        ShardDataSources budgeted = new ShardDataSources(properties, meters);
+        try {
+            java.util.List<Biller> three = java.util.stream.IntStream.rangeClosed(1, 3).mapToObj(i -> new Biller(
+                    "budget-" + i, "Budget " + i, Lane.PRODUCTION, true, false, "jdbc:h2:file:"
+                    + TestBillers.freshDataDir().resolve("budget-" + i) + LocalSetup.H2_OPTIONS, "http://unused"))
+                    .toList();
+
+            // when: each shard runs a statement in turn, twice round
+            for (int round = 0; round < 2; round++) {
+                for (Biller b : three) {
+                    assertThat(budgeted.forBiller(b).jdbc().queryForObject("SELECT 1", Map.of(), Integer.class))
+                            .isEqualTo(1);
+                }
+            }
+
+            // then: every statement ran, and never were more than two connections open
+            assertThat(budgeted.peakConnections()).isEqualTo(2);
+            assertThat(budgeted.openConnections()).isLessThanOrEqualTo(2);
+            assertThat(meters.get(ShardDataSources.CONNECTIONS_METRIC).gauge().value()).isLessThanOrEqualTo(2);
+        } finally {
+            budgeted.destroy();
+        }
+    }
+
+    @Test
+    void aShardWaitingForAFullBudgetIsBusyNotUnreachable() throws Exception {
+        // given: a budget of one connection, held by another shard's transaction
+        DataPumpProperties properties = new DataPumpProperties();
+        properties.getShards().setConnectionBudget(1);
+        properties.getShards().setConnectionTimeout(Duration.ofMillis(500));
+        ShardDataSources budgeted = new ShardDataSources(properties, meters);
+        Biller other = new Biller("budget-held", "Held", Lane.PRODUCTION, true, false, "jdbc:h2:file:"
+                + TestBillers.freshDataDir().resolve("budget-held") + LocalSetup.H2_OPTIONS, "http://unused");
+        try (Connection held = budgeted.dataSource(other).getConnection()) {
+            assertThat(held.isValid(1)).isTrue();
+
+            // when: the first shard needs a connection
+            org.assertj.core.api.ThrowableAssert.ThrowingCallable query = () -> budgeted.forBiller(biller).jdbc()
+                    .queryForObject("SELECT 1", Map.of(), Integer.class);
+
+            // then: it fails after the connection timeout as a busy shard, and is not put in the unreachable back-off
+            org.assertj.core.api.Assertions.assertThatThrownBy(query)
+                    .isInstanceOf(org.springframework.jdbc.CannotGetJdbcConnectionException.class);
+            assertThat(budgeted.unavailable(biller.id())).isFalse();
+            // and once the other shard's connection is back and idle, it makes room
+            held.close();
+            assertThat(budgeted.forBiller(biller).jdbc().queryForObject("SELECT 1", Map.of(), Integer.class))
+                    .isEqualTo(1);
+            assertThat(budgeted.peakConnections()).isEqualTo(1);
+        } finally {
+            budgeted.destroy();
+        }
+    }
+
     private double statements() {
         return meters.get(ShardDataSources.STATEMENTS_METRIC).tag("biller", "pools").counter().count();
     }
