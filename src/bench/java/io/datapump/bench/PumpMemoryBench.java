@@ -40,10 +40,12 @@ class PumpMemoryBench {
     /** The pump's heap limit in S6 (its target is 256 MiB); -Dbench.process.heap-mib to look at it with more. */
     static final int S6_HEAP_MIB = Integer.getInteger("bench.process.heap-mib", 256);
     /**
-     * The pump's heap limit with 500 shards: every open shard connection holds H2's client buffers (~170 KiB), and
-     * about three per shard are open, so 256 MiB is too small (GC thrash, OutOfMemoryError); see README.
+     * The pump's heap limit with 500 shards: every open shard connection holds H2's client buffers (~170 KiB), so what
+     * keeps the heap small is the process's connection budget (datapump.shards.connection-budget, 48), whatever the
+     * number of shards.
      */
-    static final int MANY_HEAP_MIB = Integer.getInteger("bench.many.heap-mib", 512);
+    static final int MANY_HEAP_MIB = Integer.getInteger("bench.many.heap-mib", 256);
+    static final int CONNECTION_BUDGET = 48;
     static final Pattern AFTER_GC = Pattern.compile("GC\\(\\d+\\) Pause.*?(\\d+)M->(\\d+)M\\((\\d+)M\\)");
 
     @Test
@@ -135,7 +137,7 @@ class PumpMemoryBench {
             Runnable sample = () -> {
                 try {
                     peakThreads[0] = Math.max(peakThreads[0], BenchProcesses.procStatus(p.pid(), "Threads"));
-                    peakConnections[0] = Math.max(peakConnections[0], establishedTo(h2.getPort()));
+                    peakConnections[0] = Math.max(peakConnections[0], establishedTo(p.pid(), h2.getPort()));
                 } catch (IOException e) {
                     // the pump has exited: the assertions below say so
                 }
@@ -148,7 +150,7 @@ class PumpMemoryBench {
             long deliveredMillis = System.currentTimeMillis() - t0 - upMillis;
             sample.run();
             long threadsAfter = BenchProcesses.procStatus(pump.pid(), "Threads");
-            long connectionsAfter = establishedTo(h2.getPort());
+            long connectionsAfter = establishedTo(pump.pid(), h2.getPort());
             List<Long> afterGc = heapAfterGc(gcLog, 0);
             long peak = afterGc.stream().mapToLong(Long::longValue).max().orElse(-1);
 
@@ -174,6 +176,8 @@ class PumpMemoryBench {
                     .doesNotContain("OutOfMemoryError");
             assertThat(cis.distinctKeys("datapump-many-")).as("every item delivered").isEqualTo(total);
             assertThat(cis.duplicates("datapump-many-")).as("no item delivered twice").isZero();
+            assertThat(peakConnections[0]).as("open shard connections (budget %d)", CONNECTION_BUDGET)
+                    .isLessThanOrEqualTo(CONNECTION_BUDGET);
         } finally {
             if (pump != null) {
                 pump.destroy();
@@ -219,16 +223,30 @@ class PumpMemoryBench {
     }
 
     /**
-     * Established TCP connections to a local server port, read from /proc/net/tcp and tcp6 (Java's sockets are IPv6
-     * ones): the server side of each, so each connection counts once.
+     * The pump's established TCP connections to a local server port: its sockets (from /proc/&lt;pid&gt;/fd) whose
+     * remote port is the server's, in /proc/net/tcp and tcp6 (Java's sockets are IPv6 ones).
      */
-    private static long establishedTo(int port) throws IOException {
-        String local = String.format(":%04X ", port);
+    private static long establishedTo(long pid, int port) throws IOException {
+        java.util.Set<String> inodes = new java.util.HashSet<>();
+        try (var fds = Files.list(Path.of("/proc", String.valueOf(pid), "fd"))) {
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("socket:[")) {
+                        inodes.add(target.substring(8, target.length() - 1));
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // the descriptor was closed while it was listed
+                }
+            }
+        }
+        String remote = String.format(":%04X", port);
         long n = 0;
         for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
             try (var lines = Files.lines(Path.of(table))) {
                 n += lines.skip(1).map(String::trim).map(l -> l.split("\\s+"))
-                        .filter(f -> f.length > 3 && (f[1] + " ").endsWith(local) && f[3].equals("01")).count();
+                        .filter(f -> f.length > 9 && f[2].endsWith(remote) && f[3].equals("01") && inodes.contains(f[9]))
+                        .count();
             }
         }
         return n;
