@@ -102,12 +102,18 @@ public class LocalProperties {
     }
 
     public static class CisSimulator {
-        @NotBlank private String baseUrl = "http://localhost:8080/cis-sim";
+        private String baseUrl = "";
+        @Min(0) @jakarta.validation.constraints.Max(65535) private int port;
+        @Min(1) private int threads = 32;
         @Min(0) private long latency;
         @DecimalMin("0.0") @DecimalMax("1.0") private double failureRate;
 
         public String getBaseUrl() { return baseUrl; }
-        public void setBaseUrl(String baseUrl) { this.baseUrl = baseUrl; }
+        public void setBaseUrl(String baseUrl) { this.baseUrl = baseUrl == null ? "" : baseUrl; }
+        public int getPort() { return port; }
+        public void setPort(int port) { this.port = port; }
+        public int getThreads() { return threads; }
+        public void setThreads(int threads) { this.threads = threads; }
         public long getLatency() { return latency; }
         public void setLatency(long latency) { this.latency = latency; }
         public double getFailureRate() { return failureRate; }

@@ -45,11 +45,14 @@ public class LocalSetup implements InitializingBean {
     private final LocalProperties local;
     private final NamedParameterJdbcTemplate registry;
     private final ShardDataSources shards;
+    private final CisSimulatorServer cisSimulator;
 
-    public LocalSetup(LocalProperties local, NamedParameterJdbcTemplate registry, ShardDataSources shards) {
+    public LocalSetup(LocalProperties local, NamedParameterJdbcTemplate registry, ShardDataSources shards,
+                      CisSimulatorServer cisSimulator) {
         this.local = local;
         this.registry = registry;
         this.shards = shards;
+        this.cisSimulator = cisSimulator;
     }
 
     @Override
@@ -83,7 +86,7 @@ public class LocalSetup implements InitializingBean {
                 b.isDemo() ? Lane.DEMO : Lane.PRODUCTION, b.isEnabled(), b.isPaused(),
                 b.getShardUrl() == null || b.getShardUrl().isBlank() ? local.shardUrlFor(b.getId()) : b.getShardUrl(),
                 b.getCisBaseUrl() == null || b.getCisBaseUrl().isBlank()
-                        ? local.getCisSimulator().getBaseUrl() + "/" + b.getId() : b.getCisBaseUrl(),
+                        ? cisSimulator.baseUrl() + "/" + b.getId() : b.getCisBaseUrl(),
                 BillerMode.of(b.getMode()));
         upsert(biller);
         try {

@@ -16,7 +16,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
@@ -47,18 +46,10 @@ public class LocalSecurity {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalSecurity.class);
 
-    /**
-     * The local CIS simulator (harness, same port) is called by the pump itself for every item: its requests skip
-     * the security filters altogether rather than pay for a chain that would let them through anyway.
-     */
-    @Bean
-    WebSecurityCustomizer cisSimulatorOutsideSecurity() {
-        return web -> web.ignoring().requestMatchers("/cis-sim/**");
-    }
-
     @Bean
     SecurityFilterChain localFilterChain(HttpSecurity http) throws Exception {
-        SecurityConfiguration.authorize(http);
+        // what the local CIS simulator has received (harness; the simulator itself has a server of its own)
+        SecurityConfiguration.authorize(http, "/cis-sim/received");
         http.formLogin(form -> form.defaultSuccessUrl("/actuator/hawtio/", false).permitAll())
                 .logout(logout -> logout.logoutSuccessUrl("/login?logout").permitAll())
                 .httpBasic(Customizer.withDefaults())

@@ -128,14 +128,22 @@ class EndpointSecurityTest {
     }
 
     @Test
-    void onlyTheLocalCisSimulatorSkipsTheSecurityFilters() throws Exception {
-        // given: the filter chains as Spring Security built them
+    void theLocalCisSimulatorAnswersOnItsOwnServerOutsideTheSecurityFilters() throws Exception {
+        // given: the CIS simulator's own address, and the filter chains as Spring Security built them
+        String simulator = PUMP.bean(io.datapump.local.CisSimulatorServer.class).baseUrl();
         FilterChainProxy security = PUMP.bean(FilterChainProxy.class);
 
-        // when / then: the harness CIS simulator's requests meet no security filter ...
-        assertThat(security.getFilterChains()).filteredOn(chain -> chain.matches(get("/cis-sim/acme/payments")))
-                .first().satisfies(chain -> assertThat(chain.getFilters()).isEmpty());
-        // ... and it answers without credentials, while the API next to it still asks for them
+        // when: an item is posted to it without credentials, as the pump does
+        HttpResponse<String> accepted = client.send(HttpRequest.newBuilder(URI.create(simulator + "/acme/payments"))
+                .header("Content-Type", "application/json").header("Idempotency-Key", "datapump-acme-1")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"recordId\":1}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        // then: it is accepted there, on another port than the application's, which no filter chain serves
+        assertThat(accepted.statusCode()).isEqualTo(200);
+        assertThat(accepted.body()).contains("accepted");
+        assertThat(URI.create(simulator).getPort()).isNotEqualTo(port);
+        // and what it received is readable without credentials, while the API next to it still asks for them
         assertThat(send("GET", "/cis-sim/received", null, null, "application/json")).isEqualTo(200);
         assertThat(send("GET", "/api/billers", null, null, "application/json")).isEqualTo(401);
         assertThat(security.getFilterChains()).filteredOn(chain -> chain.matches(get("/api/billers")))
