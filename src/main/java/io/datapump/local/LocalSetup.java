@@ -40,7 +40,7 @@ public class LocalSetup implements InitializingBean {
      * every commit written at once (WRITE_DELAY=0), so a killed pump loses no committed state, as with SQL Server.
      */
     public static final String H2_OPTIONS =
-            ";MODE=MSSQLServer;DATABASE_TO_UPPER=FALSE;CASE_INSENSITIVE_IDENTIFIERS=TRUE;WRITE_DELAY=0;AUTO_SERVER=TRUE";
+            ";MODE=MSSQLServer;DATABASE_TO_UPPER=FALSE;CASE_INSENSITIVE_IDENTIFIERS=TRUE;WRITE_DELAY=0;AUTO_SERVER=TRUE;QUERY_CACHE_SIZE=32";
 
     private final LocalProperties local;
     private final NamedParameterJdbcTemplate registry;
