@@ -8,11 +8,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.models.ServiceBusReceiveMode;
 import com.azure.messaging.servicebus.models.SubQueue;
 
+import io.datapump.billerconsumer.PublishBatch;
+import io.datapump.billerconsumer.ServiceBusBatches;
+
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.ResolveEndpointFailedException;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.component.azure.servicebus.CredentialType;
@@ -20,6 +27,7 @@ import org.apache.camel.component.azure.servicebus.ServiceBusConfiguration;
 import org.apache.camel.component.azure.servicebus.ServiceBusEndpoint;
 import org.apache.camel.component.azure.servicebus.ServiceBusProducerOperationDefinition;
 import org.apache.camel.component.azure.servicebus.ServiceBusType;
+import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -46,6 +54,8 @@ class AzureProfileTest {
 
     @Autowired CamelContext camel;
     @Autowired Environment environment;
+    @Autowired PublishBatch publishBatch;
+    @Autowired ProducerTemplate producer;
 
     @Test
     void everyConsumerRouteIsCreatedOnServiceBusAndNoneIsStarted() {
@@ -126,6 +136,102 @@ class AzureProfileTest {
         // then: resolving it fails, so the route cannot be created and the context (and the build) fails
         assertThatThrownBy(() -> camel.getEndpoint(typo)).isInstanceOf(ResolveEndpointFailedException.class)
                 .hasMessageContaining("maxConcurentCalls");
+    }
+
+    @Test
+    void theItemMessagesOfOneClaimGoOutAsOneBatchPerTopicWithTheirOwnProperties() throws Exception {
+        // given: flushed batches recorded instead of sent (no namespace here), and a claim's block that publishes
+        // two payments and one paperless registration as the biller consumer's split does
+        Map<String, List<List<ServiceBusMessage>>> sent = recordBatches();
+        Processor block = publishBatch.wrap(null, exchange -> {
+            publishItem(exchange, "production.payment", 1);
+            publishItem(exchange, "production.payment", 2);
+            publishItem(exchange, "production.paperless-registration", 3);
+        });
+
+        // when the block runs
+        Exchange exchange = new DefaultExchange(camel);
+        block.process(exchange);
+
+        // then one batch per topic, each message with its own body and routing properties and no Camel headers
+        assertThat(exchange.getException()).isNull();
+        assertThat(publishBatch.transactional()).isFalse();
+        assertThat(sent).containsOnlyKeys("data-pump-payment-created", "data-pump-paperless-registration-created");
+        List<List<ServiceBusMessage>> payments = sent.get("data-pump-payment-created");
+        assertThat(payments).hasSize(1);
+        assertThat(payments.get(0)).extracting(m -> m.getBody().toString())
+                .containsExactly("{\"recordId\":1}", "{\"recordId\":2}");
+        assertThat(payments.get(0)).extracting(m -> m.getApplicationProperties().get("DataPumpRecordId"))
+                .containsExactly(1L, 2L);
+        assertThat(payments.get(0).get(0).getApplicationProperties())
+                .containsEntry("DataPumpBillerId", "biller-a")
+                .doesNotContainKey("CamelInternal");
+        assertThat(sent.get("data-pump-paperless-registration-created")).singleElement()
+                .satisfies(batch -> assertThat(batch).hasSize(1));
+    }
+
+    @Test
+    void aClaimWhoseBlockFailsSendsNothing() throws Exception {
+        // given a block that publishes two payments and then fails
+        Map<String, List<List<ServiceBusMessage>>> sent = recordBatches();
+        Processor block = publishBatch.wrap(null, exchange -> {
+            publishItem(exchange, "demo.payment", 1);
+            publishItem(exchange, "demo.payment", 2);
+            throw new IllegalStateException("marking failed");
+        });
+
+        // when it runs
+        Exchange exchange = new DefaultExchange(camel);
+        block.process(exchange);
+
+        // then the failure is the exchange's and no batch went out
+        assertThat(exchange.getException()).hasMessage("marking failed");
+        assertThat(sent).isEmpty();
+    }
+
+    private Map<String, List<List<ServiceBusMessage>>> recordBatches() {
+        Map<String, List<List<ServiceBusMessage>>> sent = new java.util.concurrent.ConcurrentHashMap<>();
+        camel.getComponent(ServiceBusBatches.COMPONENT, ServiceBusBatches.class).sendWith(endpoint -> {
+            String entity = endpoint.getConfiguration().getTopicOrQueueName();
+            return new ServiceBusBatches.Sink<>() {
+                @Override
+                public ServiceBusBatches.Batch<ServiceBusMessage> create() {
+                    List<ServiceBusMessage> messages = new ArrayList<>();
+                    return new RecordedBatch(messages);
+                }
+
+                @Override
+                public void send(ServiceBusBatches.Batch<ServiceBusMessage> batch) {
+                    sent.computeIfAbsent(entity, e -> new ArrayList<>()).add(((RecordedBatch) batch).messages());
+                }
+            };
+        });
+        return sent;
+    }
+
+    private record RecordedBatch(List<ServiceBusMessage> messages) implements ServiceBusBatches.Batch<ServiceBusMessage> {
+        @Override
+        public boolean tryAdd(ServiceBusMessage message) {
+            return messages.add(message);
+        }
+
+        @Override
+        public int count() {
+            return messages.size();
+        }
+    }
+
+    /** What one step of the biller consumer's split sends: the item's JSON with its routing headers. */
+    private void publishItem(Exchange claim, String laneAndItem, long recordId) {
+        Exchange item = claim.copy();
+        item.getMessage().setBody("{\"recordId\":" + recordId + "}");
+        item.getMessage().setHeader("DataPumpBillerId", "biller-a");
+        item.getMessage().setHeader("DataPumpRecordId", recordId);
+        item.getMessage().setHeader("CamelInternal", "not for the broker");
+        producer.send(environment.getRequiredProperty("datapump.endpoints." + laneAndItem + "-out"), item);
+        if (item.getException() != null) {
+            throw new IllegalStateException(item.getException());
+        }
     }
 
     private static void assertIdentity(ServiceBusConfiguration c) {

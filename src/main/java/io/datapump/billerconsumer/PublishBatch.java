@@ -16,12 +16,14 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The item messages of one claim go out in one broker transaction (routes/biller-consumer.camel.yaml wraps its split
  * in this policy): on the local JMS transport every send of the block joins one session transaction, committed when
  * the block ends — before the batch is marked Queued, so the crash argument of docs/schema.md holds — and rolled
- * back, nothing published, when the block fails. On Service Bus (no JMS connection factory) each send stands alone.
+ * back, nothing published, when the block fails. On Service Bus (no JMS connection factory) the block's sends are
+ * collected ({@link ServiceBusBatches}) and go out when it ends, one batch send per topic, again before the batch is
+ * marked Queued; a block that fails sends nothing.
  */
 @Component("publishBatch")
 public class PublishBatch implements Policy {
 
-    /** null: no JMS transport, every send is its own. */
+    /** null: no JMS transport; Service Bus sends are collected and sent in batches instead. */
     private final TransactionTemplate transaction;
 
     public PublishBatch(ObjectProvider<ConnectionFactory> jms) {
@@ -37,7 +39,7 @@ public class PublishBatch implements Policy {
         transaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
 
-    /** Whether sends inside the block share one broker transaction (false on transports without one). */
+    /** Whether sends inside the block share one broker transaction (false on Service Bus, which batches them). */
     public boolean transactional() {
         return transaction != null;
     }
@@ -50,7 +52,23 @@ public class PublishBatch implements Policy {
     @Override
     public Processor wrap(Route route, Processor processor) {
         if (transaction == null) {
-            return processor;
+            return exchange -> {
+                ServiceBusBatches.Open batch = ServiceBusBatches.open(exchange);
+                try {
+                    processor.process(exchange);
+                } catch (Exception e) {
+                    exchange.setException(e);
+                } finally {
+                    exchange.removeProperty(ServiceBusBatches.OPEN_BATCH);
+                }
+                if (exchange.getException() == null && !exchange.isRollbackOnly()) {
+                    try {
+                        batch.send();
+                    } catch (RuntimeException e) {
+                        exchange.setException(e);
+                    }
+                }
+            };
         }
         return exchange -> transaction.executeWithoutResult(status -> {
             try {
