@@ -56,7 +56,7 @@ final class BenchPump implements AutoCloseable {
      * SQL Server shard's cache does not).
      */
     static final String SHARD_OPTIONS =
-            ";MODE=MSSQLServer;DATABASE_TO_UPPER=FALSE;CASE_INSENSITIVE_IDENTIFIERS=TRUE;CACHE_SIZE=16384";
+            ";MODE=MSSQLServer;DATABASE_TO_UPPER=FALSE;CASE_INSENSITIVE_IDENTIFIERS=TRUE;CACHE_SIZE=16384;MAX_COMPACT_TIME=0";
 
     final Path dataDir;
     final BenchCis cis;

@@ -37,10 +37,13 @@ public class LocalSetup implements InitializingBean {
 
     /**
      * H2 settings for every local shard: SQL Server dialect and identifier rules, external access (AUTO_SERVER), and
-     * every commit written at once (WRITE_DELAY=0), so a killed pump loses no committed state, as with SQL Server.
+     * every commit written at once (WRITE_DELAY=0), so a killed pump loses no committed state, as with SQL Server;
+     * 32 parsed statements kept per session; no compaction when the database closes (MAX_COMPACT_TIME=0): H2
+     * 2.3.232's compaction on close failed an internal assertion when shard pools were closed and reopened often,
+     * and a shard closed that way came back without its last schema change.
      */
     public static final String H2_OPTIONS =
-            ";MODE=MSSQLServer;DATABASE_TO_UPPER=FALSE;CASE_INSENSITIVE_IDENTIFIERS=TRUE;WRITE_DELAY=0;AUTO_SERVER=TRUE;QUERY_CACHE_SIZE=32";
+            ";MODE=MSSQLServer;DATABASE_TO_UPPER=FALSE;CASE_INSENSITIVE_IDENTIFIERS=TRUE;WRITE_DELAY=0;AUTO_SERVER=TRUE;QUERY_CACHE_SIZE=32;MAX_COMPACT_TIME=0";
 
     private final LocalProperties local;
     private final NamedParameterJdbcTemplate registry;
