@@ -1,5 +1,6 @@
 package io.datapump.console;
 
+import io.datapump.message.PersonalDataMasker;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.debugger.Masked;
 import org.apache.camel.spi.BacklogTracer;

@@ -1,5 +1,6 @@
 package io.datapump.console;
 
+import io.datapump.message.PersonalDataMasker;
 import org.apache.camel.spi.MaskingFormatter;
 
 /**

@@ -1,5 +1,6 @@
 package io.datapump.console;
 
+import io.datapump.message.PersonalDataMasker;
 import ch.qos.logback.classic.pattern.MessageConverter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 

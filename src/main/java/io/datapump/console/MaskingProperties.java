@@ -1,5 +1,6 @@
 package io.datapump.console;
 
+import io.datapump.message.PersonalDataMasker;
 import java.util.ArrayList;
 import java.util.List;
 

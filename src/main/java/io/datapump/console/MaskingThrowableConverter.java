@@ -1,5 +1,6 @@
 package io.datapump.console;
 
+import io.datapump.message.PersonalDataMasker;
 import org.springframework.boot.logging.logback.ExtendedWhitespaceThrowableProxyConverter;
 
 /** Logback {@code %wEx}: stack traces whose messages (a CIS error body, a SQL value) are masked too. */

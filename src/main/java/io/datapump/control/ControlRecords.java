@@ -11,6 +11,7 @@ import java.util.Map;
 import io.datapump.DataPumpProperties;
 import io.datapump.failure.Failure;
 import io.datapump.message.ItemMessage;
+import io.datapump.message.PersonalDataMasker;
 import io.datapump.shard.Shard;
 import io.datapump.sql.SqlFiles;
 
@@ -31,6 +32,10 @@ public class ControlRecords {
 
     private static final Logger LOG = LoggerFactory.getLogger(ControlRecords.class);
     static final int MAX_ERROR_LENGTH = 2000;
+    static final int MAX_ANSWER_LENGTH = 1000;
+    /** Masked before it is cut, so a field cut in half cannot slip through: a longer answer is masked this far. */
+    static final int MAX_ANSWER_SCAN = 8000;
+    static final int MAX_CONFIRMATION_LENGTH = 200;
 
     private final OutstandingMarkers markers;
     private final String processorId;
@@ -181,12 +186,13 @@ public class ControlRecords {
      * when the attempt no longer held the row (the call succeeded anyway; the caller must not fail the exchange).
      */
     public boolean markProcessed(Shard shard, ItemMessage item, String attemptToken, Integer httpStatus,
-                                 Instant started) {
+                                 String confirmationId, Instant started) {
         Instant now = clock.instant();
         Integer updated = shard.tx().execute(tx -> {
             int n = shard.jdbc().update(SqlFiles.get("control/mark-processed"),
                     Map.of("recordId", item.recordId(), "attemptToken", attemptToken));
-            recordAttempt(shard, item.recordId(), "Succeeded", null, null, httpStatus, started, elapsed(started, now));
+            recordAttempt(shard, item.recordId(), "Succeeded", null, null, httpStatus, null, confirmationId, started,
+                    elapsed(started, now));
             return n;
         });
         return updated != null && updated == 1;
@@ -197,8 +203,7 @@ public class ControlRecords {
                                               Failure failure) {
         Instant now = clock.instant();
         shard.tx().executeWithoutResult(tx -> {
-            recordAttempt(shard, item.recordId(), "Failed", failure.errorClass(), failure.message(),
-                    failure.httpStatus(), started, elapsed(started, now));
+            recordFailedAttempt(shard, item.recordId(), failure, started, elapsed(started, now));
             shard.jdbc().update(SqlFiles.get("control/next-attempt"),
                     failureParams(item, attemptToken, failure.errorClass(), failure.message()));
         });
@@ -215,8 +220,7 @@ public class ControlRecords {
             int n = shard.jdbc().update(SqlFiles.get("control/release-processing"),
                     failureParams(item, attemptToken, failure.errorClass(), failure.message()));
             if (n == 1) {
-                recordAttempt(shard, item.recordId(), "Failed", failure.errorClass(), failure.message(),
-                        failure.httpStatus(), started, elapsed(started, now));
+                recordFailedAttempt(shard, item.recordId(), failure, started, elapsed(started, now));
             }
             return n == 1;
         }));
@@ -250,8 +254,8 @@ public class ControlRecords {
                 n = shard.jdbc().update(SqlFiles.get("control/fail-direct-unclaimed"), direct);
             }
             if (n == 1) {
-                recordAttempt(shard, item.recordId(), "Failed", failure.errorClass(), failure.message(),
-                        failure.httpStatus(), started == null ? now : started, elapsed(started, now));
+                recordFailedAttempt(shard, item.recordId(), failure, started == null ? now : started,
+                        elapsed(started, now));
             }
             List<Map<String, Object>> rows = shard.jdbc().queryForList(SqlFiles.get("control/failure-summary"),
                     Map.of("recordId", item.recordId()));
@@ -383,7 +387,21 @@ public class ControlRecords {
 
     private void recordAttempt(Shard shard, long recordId, String outcome, String errorClass, String error,
                                Integer httpStatus, Instant started, Duration duration) {
+        recordAttempt(shard, recordId, outcome, errorClass, error, httpStatus, null, null, started, duration);
+    }
+
+    private void recordFailedAttempt(Shard shard, long recordId, Failure failure, Instant started, Duration duration) {
+        recordAttempt(shard, recordId, "Failed", failure.errorClass(), failure.message(), failure.httpStatus(),
+                failure.cisAnswer(), null, started, duration);
+    }
+
+    private void recordAttempt(Shard shard, long recordId, String outcome, String errorClass, String error,
+                               Integer httpStatus, String cisAnswer, String confirmationId, Instant started,
+                               Duration duration) {
         Map<String, Object> params = new HashMap<>();
+        params.put("cisAnswer", cisAnswerExcerpt(cisAnswer));
+        params.put("confirmationId", confirmationId == null || confirmationId.length() <= MAX_CONFIRMATION_LENGTH
+                ? confirmationId : confirmationId.substring(0, MAX_CONFIRMATION_LENGTH));
         params.put("recordId", recordId);
         params.put("outcome", outcome);
         params.put("errorClass", errorClass);
@@ -397,6 +415,19 @@ public class ControlRecords {
 
     private static Duration elapsed(Instant started, Instant now) {
         return started == null ? Duration.ZERO : Duration.between(started, now);
+    }
+
+    /**
+     * What the history keeps of a CIS answer: payment and personal data masked, whitespace runs collapsed, at most
+     * the column's 1,000 characters. Null for an empty answer.
+     */
+    public static String cisAnswerExcerpt(String answer) {
+        if (answer == null || answer.isBlank()) {
+            return null;
+        }
+        String head = answer.length() > MAX_ANSWER_SCAN ? answer.substring(0, MAX_ANSWER_SCAN) : answer;
+        String masked = PersonalDataMasker.current().mask(head).replaceAll("\\s+", " ").strip();
+        return masked.length() <= MAX_ANSWER_LENGTH ? masked : masked.substring(0, MAX_ANSWER_LENGTH - 1) + "…";
     }
 
     /** Error texts are kept to the column's 2,000 characters. */

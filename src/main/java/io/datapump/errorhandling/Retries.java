@@ -83,11 +83,11 @@ public class Retries {
         }
         if (failure.isTransient() && cisGuard.isOpen(item.billerId())) {
             // the biller's CIS is known to be down: wait for its breaker instead of spending a retry
-            failure = new Failure(FailureKind.DEFERRED, failure.errorClass(), failure.message() + " (CIS breaker open)",
-                    failure.httpStatus(), properties.getCis().getCircuitBreaker().getWaitInOpen());
+            failure = failure.as(FailureKind.DEFERRED, failure.message() + " (CIS breaker open)",
+                    properties.getCis().getCircuitBreaker().getWaitInOpen());
         } else if (failure.isTransient() && FailureClassifier.INFRASTRUCTURE.contains(failure.errorClass())) {
             // the pump's own database or broker is down: not the item's fault, so no retry is spent on it
-            failure = new Failure(FailureKind.DEFERRED, failure.errorClass(), failure.message(), failure.httpStatus(),
+            failure = failure.as(FailureKind.DEFERRED, failure.message(),
                     properties.getRetry().getDelayed().getInitialDelay());
         }
         boolean deferred = failure.isDeferred();

@@ -100,16 +100,19 @@ public class FailureClassifier {
     private static Failure http(HttpOperationFailedException http) {
         int status = http.getStatusCode();
         String text = "CIS answered " + status + " " + nullToEmpty(http.getStatusText()) + " for " + http.getUri();
+        String answer = http.getResponseBody();
         if (status == 429) {
-            return new Failure(FailureKind.TRANSIENT, "CisRateLimited", text, status, retryAfter(http.getResponseHeaders()));
+            return new Failure(FailureKind.TRANSIENT, "CisRateLimited", text, status,
+                    retryAfter(http.getResponseHeaders()), answer);
         }
         if (status == 408) {
-            return new Failure(FailureKind.TRANSIENT, "CisTimeout", text, status, null);
+            return new Failure(FailureKind.TRANSIENT, "CisTimeout", text, status, null, answer);
         }
         if (status >= 500) {
-            return new Failure(FailureKind.TRANSIENT, "CisServerError", text, status, retryAfter(http.getResponseHeaders()));
+            return new Failure(FailureKind.TRANSIENT, "CisServerError", text, status,
+                    retryAfter(http.getResponseHeaders()), answer);
         }
-        return new Failure(FailureKind.PERMANENT, "CisRejected", text, status, null);
+        return new Failure(FailureKind.PERMANENT, "CisRejected", text, status, null, answer);
     }
 
     /** Retry-After as delta-seconds or an HTTP date; null when absent or unreadable. */

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import io.datapump.DataPumpProperties;
 import io.datapump.control.ControlRecords;
 import io.datapump.message.DataPumpHeaders;
 
@@ -27,15 +28,19 @@ public class Delivery {
     /** datapump_items_processed_total per biller and lane, created once each. */
     private final Map<String, Counter> processed = new ConcurrentHashMap<>();
 
-    public Delivery(ControlRecords controlRecords, MeterRegistry meters) {
+    private final String confirmationField;
+
+    public Delivery(ControlRecords controlRecords, MeterRegistry meters, DataPumpProperties properties) {
         this.controlRecords = controlRecords;
         this.meters = meters;
+        this.confirmationField = properties.getCis().getConfirmationField();
     }
 
     public void delivered(Exchange exchange, @Variable(ItemContext.VARIABLE) ItemContext item) {
         boolean held = controlRecords.markProcessed(item.shard(), item.message(),
                 exchange.getProperty(DataPumpHeaders.ATTEMPT_TOKEN, String.class),
                 exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class),
+                CisConfirmation.from(exchange.getMessage().getBody(String.class), confirmationField),
                 exchange.getProperty(DataPumpHeaders.ATTEMPT_STARTED, Instant.class));
         processed.computeIfAbsent(item.biller().id() + "|" + item.biller().lane().id(), k -> meters.counter(
                 "datapump.items.processed", "biller", item.biller().id(), "lane", item.biller().lane().id()))

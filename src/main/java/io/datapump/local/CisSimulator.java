@@ -53,6 +53,7 @@ public class CisSimulator {
         }
         in.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         response.put("status", duplicate ? "duplicate" : "accepted");
+        response.put("confirmationId", "SIM-" + key);
         response.put("receivedAt", Instant.now().toString());
         return response;
     }

@@ -67,6 +67,20 @@ class FailureClassifierTest {
     }
 
     @Test
+    void aCisAnswerKeepsTheBodyTheCisSentAndKeepsItWhenDeferred() {
+        HttpOperationFailedException rejected = new HttpOperationFailedException("http://cis/payments", 422,
+                "Unprocessable", null, Map.of(), "{\"error\":\"amount exceeds limit\"}");
+
+        Failure failure = classifier.classify(rejected);
+
+        assertThat(failure.cisAnswer()).isEqualTo("{\"error\":\"amount exceeds limit\"}");
+        assertThat(failure.as(FailureKind.DEFERRED, "breaker open", Duration.ofSeconds(30)))
+                .extracting(Failure::kind, Failure::errorClass, Failure::httpStatus, Failure::cisAnswer)
+                .containsExactly(FailureKind.DEFERRED, "CisRejected", 422, "{\"error\":\"amount exceeds limit\"}");
+        assertThat(classifier.classify(new IllegalStateException("no CIS involved")).cisAnswer()).isNull();
+    }
+
+    @Test
     void retryAfterReadsSecondsAndHttpDatesAndIgnoresGarbage() {
         String inAMinute = ZonedDateTime.now().plusSeconds(60).format(DateTimeFormatter.RFC_1123_DATE_TIME);
 

@@ -30,10 +30,21 @@ public final class CisStub implements AutoCloseable {
                        int status) {
     }
 
-    /** What the stub answers: a status, after an optional delay, with optional headers (e.g. Retry-After). */
-    public record Reply(int status, long delayMillis, Map<String, String> headers) {
+    /**
+     * What the stub answers: a status, after an optional delay, with optional headers (e.g. Retry-After) and an
+     * optional body (null: a short JSON of its own).
+     */
+    public record Reply(int status, long delayMillis, Map<String, String> headers, String body) {
+        public Reply(int status, long delayMillis, Map<String, String> headers) {
+            this(status, delayMillis, headers, null);
+        }
+
         public static Reply of(int status) {
             return new Reply(status, 0, Map.of());
+        }
+
+        public static Reply of(int status, String body) {
+            return new Reply(status, 0, Map.of(), body);
         }
     }
 
@@ -155,8 +166,9 @@ public final class CisStub implements AutoCloseable {
     private void answer(HttpExchange http, Reply reply) {
         int status = reply.status();
         reply.headers().forEach((k, v) -> http.getResponseHeaders().add(k, v));
-        byte[] body = (status < 300 ? "{\"status\":\"accepted\"}" : "{\"error\":\"stub failure\"}")
-                .getBytes(StandardCharsets.UTF_8);
+        String text = reply.body() != null ? reply.body()
+                : status < 300 ? "{\"status\":\"accepted\"}" : "{\"error\":\"stub failure\"}";
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
         http.getResponseHeaders().add("Content-Type", "application/json");
         try {
             http.sendResponseHeaders(status, body.length);

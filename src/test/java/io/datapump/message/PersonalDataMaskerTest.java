@@ -1,4 +1,4 @@
-package io.datapump.console;
+package io.datapump.message;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

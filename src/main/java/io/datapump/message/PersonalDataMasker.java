@@ -1,4 +1,4 @@
-package io.datapump.console;
+package io.datapump.message;
 
 import java.util.Collection;
 import java.util.List;
@@ -50,7 +50,7 @@ public final class PersonalDataMasker {
         return current;
     }
 
-    static void use(PersonalDataMasker masker) {
+    public static void use(PersonalDataMasker masker) {
         current = masker;
     }
 
