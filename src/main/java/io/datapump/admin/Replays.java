@@ -233,12 +233,16 @@ public class Replays implements DisposableBean {
 
     private List<Candidate> page(Biller biller, ReplaySelection s, long afterId, int limit) {
         if (s.byRecordIds()) {
-            List<Candidate> found = new ArrayList<>(shards.forBiller(biller).jdbc().queryForList(
-                    SqlFiles.get("status/replay-select-ids"), Map.of("recordIds", s.recordIds())).stream()
-                    .map(r -> candidate(biller, r)).toList());
+            List<Candidate> found = new ArrayList<>();
+            for (List<Long> chunk : SqlFiles.inListChunks(s.recordIds())) {
+                shards.forBiller(biller).jdbc().queryForList(SqlFiles.get("status/replay-select-ids"),
+                        Map.of("recordIds", chunk)).forEach(r -> found.add(candidate(biller, r)));
+            }
             // archived failures can be replayed by id too
-            shards.forBiller(biller).jdbc().queryForList(SqlFiles.get("control/archived-failed-ids"),
-                    Map.of("recordIds", s.recordIds())).forEach(r -> found.add(candidate(biller, r)));
+            for (List<Long> chunk : SqlFiles.inListChunks(s.recordIds())) {
+                shards.forBiller(biller).jdbc().queryForList(SqlFiles.get("control/archived-failed-ids"),
+                        Map.of("recordIds", chunk)).forEach(r -> found.add(candidate(biller, r)));
+            }
             return found.stream().limit(limit).toList();
         }
         Map<String, Object> params = filters(s);

@@ -89,8 +89,10 @@ public class ControlRecords {
                 List<Long> unseen = shard.jdbc().queryForList(SqlFiles.get("control/unseen-ids"),
                         Map.of("lookback", lookback, "limit", allowed - claimed), Long.class);
                 if (!unseen.isEmpty()) {
-                    shard.jdbc().update(SqlFiles.get("control/claim-unseen"), Map.of("claimToken", claimToken,
-                            "processorId", processorId, "recordIds", unseen));
+                    for (List<Long> chunk : SqlFiles.inListChunks(unseen)) {
+                        shard.jdbc().update(SqlFiles.get("control/claim-unseen"), Map.of("claimToken", claimToken,
+                                "processorId", processorId, "recordIds", chunk));
+                    }
                     // every unseen row up to the highest taken now has a control record
                     shard.jdbc().update(SqlFiles.get("control/claim-mark-advance"),
                             Map.of("through", unseen.get(unseen.size() - 1)));
@@ -360,15 +362,19 @@ public class ControlRecords {
         if (recordIds == null || recordIds.isEmpty()) {
             return 0;
         }
-        Map<String, Object> params = Map.of("recordIds", recordIds);
         Integer restored = shard.tx().execute(tx -> {
-            int n = shard.jdbc().update(SqlFiles.get("control/restore-control"), params);
-            if (n > 0) {
-                shard.jdbc().update(SqlFiles.get("control/restore-attempts"), params);
-                shard.jdbc().update(SqlFiles.get("control/restore-delete-attempts"), params);
-                shard.jdbc().update(SqlFiles.get("control/restore-delete"), params);
+            int total = 0;
+            for (List<Long> chunk : SqlFiles.inListChunks(recordIds)) {
+                Map<String, Object> params = Map.of("recordIds", chunk);
+                int n = shard.jdbc().update(SqlFiles.get("control/restore-control"), params);
+                if (n > 0) {
+                    shard.jdbc().update(SqlFiles.get("control/restore-attempts"), params);
+                    shard.jdbc().update(SqlFiles.get("control/restore-delete-attempts"), params);
+                    shard.jdbc().update(SqlFiles.get("control/restore-delete"), params);
+                }
+                total += n;
             }
-            return n;
+            return total;
         });
         return restored == null ? 0 : restored;
     }

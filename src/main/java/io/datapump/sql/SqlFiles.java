@@ -3,6 +3,8 @@ package io.datapump.sql;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -17,6 +19,21 @@ public final class SqlFiles {
     private static final Map<String, String> CACHE = new ConcurrentHashMap<>();
 
     private SqlFiles() {
+    }
+
+    /**
+     * Values bound as one {@code IN (:#list)} per statement: SQL Server takes at most 2,100 parameters in a
+     * statement, so a longer list is run in chunks of this many.
+     */
+    public static final int IN_LIST_CHUNK = 1000;
+
+    /** The list in chunks of at most {@link #IN_LIST_CHUNK}, in order (one chunk for a short list). */
+    public static <T> List<List<T>> inListChunks(List<T> values) {
+        List<List<T>> chunks = new ArrayList<>();
+        for (int from = 0; from < values.size(); from += IN_LIST_CHUNK) {
+            chunks.add(values.subList(from, Math.min(values.size(), from + IN_LIST_CHUNK)));
+        }
+        return chunks;
     }
 
     /** The statement in {@code sql/<name>.sql}, ready for NamedParameterJdbcTemplate. */

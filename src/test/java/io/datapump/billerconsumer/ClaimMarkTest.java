@@ -74,6 +74,20 @@ class ClaimMarkTest {
     }
 
     @Test
+    void aClaimOfMoreRowsThanSqlServerTakesParametersIsClaimedInChunksEachRowOnce() {
+        // given: 2,500 unseen work items and a biller allowed to claim them all at once
+        properties.getBillerConsumer().setMaxInFlightPerBiller(3_000);
+        List<Long> ids = insert(2_500);
+
+        // when: one claim of 2,500 (one IN list of 2,500 ids would be refused: SQL Server takes 2,100 parameters)
+        List<ItemMessage> batch = claims().claim(biller, 2_500).items();
+
+        // then: every row claimed once, in order
+        assertThat(batch).extracting(ItemMessage::recordId).containsExactlyElementsOf(ids);
+        assertThat(pending()).isZero();
+    }
+
+    @Test
     void aRowCommittedAfterLaterRowsWereClaimedIsClaimedWithinTheLookback() {
         // given: rows 1-10 claimed while row 5's insert had not committed yet
         List<Long> ids = insert(10);

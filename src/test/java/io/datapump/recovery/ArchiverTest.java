@@ -98,6 +98,25 @@ class ArchiverTest {
         assertThat(count("SELECT COUNT(*) FROM DataPumpAttemptArchive")).isZero();
     }
 
+    @Test
+    void moreArchivedFailuresThanSqlServerTakesParametersAreRestoredInOneGo() {
+        // given: 2,300 archived failures (one IN list of them would be refused: SQL Server takes 2,100 parameters)
+        List<Long> ids = insert(2_300, "Failed", "DATEADD(DAY, -200, CURRENT_TIMESTAMP)");
+        Instant now = Instant.now();
+        properties.getArchive().setBatchSize(1_000);
+        archiver.archive(biller, now, now);
+        assertThat(count("SELECT COUNT(*) FROM DataPumpControlArchive")).isEqualTo(2_300);
+
+        // when
+        int restored = archiver.restoreFailed(biller, ids);
+
+        // then: every one is live again with its attempt, none left in the archive
+        assertThat(restored).isEqualTo(2_300);
+        assertThat(count("SELECT COUNT(*) FROM DataPumpControl WHERE State = 'Failed'")).isEqualTo(2_300);
+        assertThat(count("SELECT COUNT(*) FROM DataPumpAttempt")).isEqualTo(2_300);
+        assertThat(count("SELECT COUNT(*) FROM DataPumpControlArchive")).isZero();
+    }
+
     private List<Long> insert(int n, String state, String changedAt) {
         List<Long> ids = new java.util.ArrayList<>();
         for (int i = 0; i < n; i++) {
