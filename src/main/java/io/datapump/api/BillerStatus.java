@@ -8,7 +8,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * A biller as GET /api/billers shows it.
  *
  * @param mode   {@code adapter} (the publisher polls its shard) or {@code direct} (its sources publish item messages)
- * @param shard  {@code ok}, or {@code unreachable} when its database could not be read (counts are then null)
+ * @param shard  {@code ok}; {@code unreachable} when its database could not be read, {@code misconfigured} when it is
+ *               kept out of service for its set-up, e.g. SNAPSHOT isolation (counts are then null, the reason given)
  * @param counts work items per control state, keyed new, fetched, queued, processing, processed, failed
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

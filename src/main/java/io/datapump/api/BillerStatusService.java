@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.datapump.control.ControlCounts;
+import io.datapump.failure.ShardMisconfiguredException;
 import io.datapump.registry.Biller;
 import io.datapump.registry.BillerRegistry;
 import io.datapump.shard.ShardDataSources;
@@ -41,6 +42,9 @@ public class BillerStatusService {
             Map<String, Long> counts = counts(biller);
             return new BillerStatus(biller.id(), biller.name(), biller.lane().id(), biller.enabled(), biller.paused(),
                     biller.mode().id(), "ok", counts, null);
+        } catch (ShardMisconfiguredException e) {
+            return new BillerStatus(biller.id(), biller.name(), biller.lane().id(), biller.enabled(), biller.paused(),
+                    biller.mode().id(), "misconfigured", null, e.getMessage());
         } catch (RuntimeException e) {
             LOG.warn("Status of biller {}: shard unreachable ({})", biller.id(), e.toString());
             return new BillerStatus(biller.id(), biller.name(), biller.lane().id(), biller.enabled(), biller.paused(),

@@ -23,6 +23,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import io.datapump.DataPumpProperties;
+import io.datapump.failure.ShardMisconfiguredException;
 import io.datapump.failure.ShardUnavailableException;
 import io.datapump.registry.Biller;
 
@@ -58,6 +59,8 @@ public class ShardDataSources implements DisposableBean {
     private final MeterRegistry meters;
     private final Map<String, Entry> pools = new ConcurrentHashMap<>();
     private final Map<String, Instant> unavailableUntil = new ConcurrentHashMap<>();
+    /** Shards kept out of service although reachable, with the reason (see {@link ShardIsolation}). */
+    private final Map<String, String> refused = new ConcurrentHashMap<>();
     private final ScheduledExecutorService housekeeping;
     private final ConnectionBudget budget;
 
@@ -101,12 +104,18 @@ public class ShardDataSources implements DisposableBean {
      * being idle). A changed URL closes the old pool.
      *
      * @throws ShardUnavailableException while the shard is in its back-off after a failed connection attempt
+     * @throws ShardMisconfiguredException while it is kept out of service for its set-up (checked again after the
+     *                                     same back-off)
      */
     public Shard forBiller(Biller biller) {
         Instant until = unavailableUntil.get(biller.id());
         if (until != null) {
             Duration left = Duration.between(Instant.now(), until);
             if (!left.isNegative() && !left.isZero()) {
+                String reason = refused.get(biller.id());
+                if (reason != null) {
+                    throw new ShardMisconfiguredException(biller.id(), reason, left);
+                }
                 throw new ShardUnavailableException(biller.id(), left);
             }
         }
@@ -120,6 +129,11 @@ public class ShardDataSources implements DisposableBean {
             return entry(biller);
         });
         return entry.shard();
+    }
+
+    /** Why a reachable shard is kept out of service, or null. */
+    public String refusal(String billerId) {
+        return refused.get(billerId);
     }
 
     /** The pooled data source of a biller's shard, for migrations and local tooling. */
@@ -253,6 +267,8 @@ public class ShardDataSources implements DisposableBean {
         private final Biller biller;
         private final Counter statements;
         private HikariDataSource hikari;
+        /** Whether this opening of the pool has had its isolation checked. */
+        private boolean isolationChecked;
         private int inUse;
         private long lastUsed = System.nanoTime();
 
@@ -279,6 +295,7 @@ public class ShardDataSources implements DisposableBean {
         private synchronized HikariDataSource acquire() {
             if (hikari == null) {
                 hikari = openHikari(biller);
+                isolationChecked = false;
             }
             inUse++;
             lastUsed = System.nanoTime();
@@ -338,10 +355,56 @@ public class ShardDataSources implements DisposableBean {
                 release();
                 throw e;
             }
+            if (!isolationAccepted(connection)) {
+                throw new ShardMisconfiguredException(biller.id(), refused.get(biller.id()),
+                        properties.getShards().getUnavailableBackoff());
+            }
             if (unavailableUntil.remove(biller.id()) != null) {
                 LOG.info("Shard of biller {} is reachable again", biller.id());
             }
+            if (refused.remove(biller.id()) != null) {
+                LOG.info("Shard of biller {} is back in service", biller.id());
+            }
             return CountingConnection.wrap(connection, statements::increment, this::release);
+        }
+
+        /**
+         * Checks the isolation of the first connection after the pool opened. A refused shard gives the connection
+         * back, closes its pool (so the next opening checks again) and stays out of service for the back-off.
+         */
+        private boolean isolationAccepted(Connection connection) throws SQLException {
+            synchronized (this) {
+                if (isolationChecked) {
+                    return true;
+                }
+            }
+            String problem;
+            try {
+                problem = ShardIsolation.problem(connection);
+            } catch (SQLException e) {
+                LOG.warn("Shard of biller {}: its isolation level could not be checked ({}); taken as read committed",
+                        biller.id(), e.toString());
+                problem = null;
+            }
+            if (problem == null) {
+                synchronized (this) {
+                    isolationChecked = true;
+                }
+                return true;
+            }
+            try {
+                connection.close();
+            } finally {
+                release();
+            }
+            Duration backoff = properties.getShards().getUnavailableBackoff();
+            unavailableUntil.put(biller.id(), Instant.now().plus(backoff));
+            if (!problem.equals(refused.put(biller.id(), problem))) {
+                LOG.error("Shard of biller {} is kept out of service: {}. Its work is deferred; checked again every {}",
+                        biller.id(), problem, backoff);
+            }
+            close();
+            return false;
         }
 
         @Override

@@ -190,6 +190,52 @@ class ShardPoolsTest {
         }
     }
 
+    @Test
+    void aShardWhoseSessionsCannotBeReliedOnIsKeptOutOfServiceWithTheReasonUntilItIsFixed() {
+        // given: a shard whose sessions start at READ UNCOMMITTED (SNAPSHOT on SQL Server is refused the same way)
+        DataPumpProperties properties = new DataPumpProperties();
+        properties.getShards().setUnavailableBackoff(Duration.ofMillis(300));
+        ShardDataSources checked = new ShardDataSources(properties, meters);
+        String url = "jdbc:h2:file:" + TestBillers.freshDataDir().resolve("loose") + LocalSetup.H2_OPTIONS;
+        Biller loose = new Biller("loose", "Loose", Lane.PRODUCTION, true, false,
+                url + ";INIT=SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ UNCOMMITTED",
+                "http://unused");
+        try {
+            // when: the pump first uses it
+            org.assertj.core.api.ThrowableAssert.ThrowingCallable query = () -> checked.forBiller(loose).jdbc()
+                    .queryForObject("SELECT 1", Map.of(), Integer.class);
+
+            // then: refused as a deferral with the reason, and kept out without connecting again
+            org.assertj.core.api.Assertions.assertThatThrownBy(query)
+                    .isInstanceOf(io.datapump.failure.ShardMisconfiguredException.class)
+                    .hasMessageContaining("READ UNCOMMITTED").hasMessageContaining("loose");
+            assertThat(checked.refusal("loose")).contains("READ UNCOMMITTED");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> checked.forBiller(loose))
+                    .isInstanceOf(io.datapump.failure.ShardMisconfiguredException.class);
+            assertThat(checked.poolOpen("loose")).isFalse();
+
+            // when: its sessions are fixed (read committed), after the back-off it is checked again and served
+            Biller fixed = new Biller("loose", "Loose", Lane.PRODUCTION, true, false, url, "http://unused");
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() ->
+                    checked.forBiller(fixed).jdbc().queryForObject("SELECT 1", Map.of(), Integer.class) == 1);
+            assertThat(checked.refusal("loose")).isNull();
+        } finally {
+            checked.destroy();
+        }
+    }
+
+    @Test
+    void readCommittedAndStricterAreAcceptedSnapshotAndReadUncommittedAreNot() {
+        assertThat(ShardIsolation.jdbcProblem(Connection.TRANSACTION_READ_COMMITTED)).isNull();
+        assertThat(ShardIsolation.jdbcProblem(Connection.TRANSACTION_REPEATABLE_READ)).isNull();
+        assertThat(ShardIsolation.jdbcProblem(Connection.TRANSACTION_SERIALIZABLE)).isNull();
+        assertThat(ShardIsolation.jdbcProblem(ShardIsolation.JDBC_SNAPSHOT)).contains("SNAPSHOT");
+        assertThat(ShardIsolation.jdbcProblem(Connection.TRANSACTION_READ_UNCOMMITTED)).contains("READ UNCOMMITTED");
+        // SQL Server's own report of a session (sys.dm_exec_sessions): 2 read committed, 5 snapshot
+        assertThat(ShardIsolation.sqlServerProblem(2)).isNull();
+        assertThat(ShardIsolation.sqlServerProblem(5)).contains("update conflict");
+    }
+
     private double statements() {
         return meters.get(ShardDataSources.STATEMENTS_METRIC).tag("biller", "pools").counter().count();
     }

@@ -103,6 +103,9 @@ class SqlFilesTest {
 
         // when / then: it runs against the migrated schema (and is rolled back)
         String name = RESOURCES.resolve("sql").relativize(file).toString().replace(".sql", "");
+        if (name.startsWith("sqlserver/")) {
+            return; // SQL Server's catalog views, which H2 does not have: parsed as T-SQL above, not run here
+        }
         boolean onRegistry = name.startsWith("registry/") || name.contains("biller");
         NamedParameterJdbcTemplate jdbc = onRegistry ? registry : shard;
         String runnable = SqlFiles.get(name);
