@@ -221,9 +221,12 @@ public class DataPumpProperties {
     public static class Retry {
         @Valid private final Backoff immediate = new Backoff(3, Duration.ofMillis(200), 2.0, Duration.ofSeconds(2));
         @Valid private final Backoff delayed = new Backoff(5, Duration.ofSeconds(30), 4.0, Duration.ofMinutes(30));
+        private boolean immediateAsync = true;
 
         public Backoff getImmediate() { return immediate; }
         public Backoff getDelayed() { return delayed; }
+        public boolean isImmediateAsync() { return immediateAsync; }
+        public void setImmediateAsync(boolean immediateAsync) { this.immediateAsync = immediateAsync; }
     }
 
     /** attempts retries, the first after initial-delay, each next one multiplier times later, at most max-delay. */

@@ -55,6 +55,7 @@ class AzureProfileTest {
     @Autowired CamelContext camel;
     @Autowired Environment environment;
     @Autowired PublishBatch publishBatch;
+    @Autowired org.apache.camel.processor.errorhandler.RedeliveryPolicy quickRedeliveries;
     @Autowired ProducerTemplate producer;
 
     @Test
@@ -125,6 +126,12 @@ class AzureProfileTest {
             }
         }
         assertThat(uris).hasSize(28);
+    }
+
+    @Test
+    void quickRedeliveriesWaitOnTheConsumerThreadSoEveryExchangeEndsOnTheSdksThread() {
+        // (ServiceBusConsumerConcurrencyTest shows why: otherwise maxConcurrentCalls no longer bounds the exchanges)
+        assertThat(quickRedeliveries.isAsyncDelayedRedelivery()).isFalse();
     }
 
     @Test

@@ -10,7 +10,10 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The quick in-process redeliveries of a transient failure (routes/error-handling.camel.yaml,
  * {@code redeliveryPolicyRef: quickRedeliveries}): datapump.retry.immediate.initial-delay, growing by .multiplier up to
- * .max-delay, scheduled asynchronously so no Camel thread sleeps. How many there are is the policy's
+ * .max-delay. Scheduled asynchronously (datapump.retry.immediate-async, on by default) so no consumer thread sleeps;
+ * synchronously in the azure profile, where Camel 4.17's Service Bus consumer holds a message (its lock renewal, its
+ * place among maxConcurrentCalls) only while the route runs on the SDK's callback thread: an exchange that went
+ * asynchronous would let the SDK fetch more messages and stop renewing this one's lock. How many there are is the policy's
  * {@code retryWhile} ({@link FailurePolicy#retryInProcess}). Built here from the settings, because the route file's
  * schema types the multiplier as a number, which a placeholder is not.
  */
@@ -25,7 +28,7 @@ public class QuickRedeliveryPolicy {
         policy.setBackOffMultiplier(immediate.getMultiplier());
         policy.setUseExponentialBackOff(true);
         policy.setMaximumRedeliveryDelay(immediate.getMaxDelay().toMillis());
-        policy.setAsyncDelayedRedelivery(true);
+        policy.setAsyncDelayedRedelivery(properties.getRetry().isImmediateAsync());
         policy.setRetryAttemptedLogLevel(LoggingLevel.DEBUG);
         policy.setLogExhausted(false);
         return policy;
