@@ -135,6 +135,30 @@ class AzureProfileTest {
     }
 
     @Test
+    void theDeadLetterReplayReadsEachQueueWithAPeekLockReceiverOfItsOwn() {
+        // given: the dead-letter sources of the production lane (the lane's queue, the subscriptions' sub-queues)
+        Map<String, String> expected = Map.of(
+                "dead-letter-in", "data-pump-dead-letter",
+                "broker-dead-letter-in[0]", "data-pump-data-created/subscriptions/biller-consumer/$deadletterqueue",
+                "broker-dead-letter-in[1]", "data-pump-payment-created/subscriptions/item-consumer/$deadletterqueue",
+                "broker-dead-letter-in[2]",
+                "data-pump-paperless-registration-created/subscriptions/item-consumer/$deadletterqueue");
+        expected.forEach((role, entity) -> {
+            ServiceBusEndpoint endpoint = (ServiceBusEndpoint) camel.getEndpoint(
+                    environment.getRequiredProperty("datapump.endpoints.production." + role));
+
+            // when: the replay's receiver is built for it (it connects only when used)
+            try (com.azure.messaging.servicebus.ServiceBusReceiverClient receiver =
+                         io.datapump.admin.DeadLetterQueues.receiver(endpoint.getConfiguration())) {
+
+                // then: it reads that entity in the pump's namespace
+                assertThat(receiver.getEntityPath()).as(role).isEqualToIgnoringCase(entity);
+                assertThat(receiver.getFullyQualifiedNamespace()).isEqualTo(NAMESPACE);
+            }
+        });
+    }
+
+    @Test
     void misspeltEndpointOptionIsRefused() {
         // given: a consumer URI with a misspelt option, as a typo in application-azure.yaml would make it
         String typo = environment.getRequiredProperty("datapump.endpoints.production.payment-in")

@@ -13,12 +13,8 @@ import io.datapump.message.DataPumpHeaders;
 import io.datapump.message.ItemMessage;
 import io.datapump.message.ItemType;
 
-import org.apache.camel.CamelContext;
-import org.apache.camel.ConsumerTemplate;
-import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.spi.BrowsableEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.env.Environment;
@@ -36,38 +32,35 @@ import org.springframework.stereotype.Service;
 public class DeadLetterReplay {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterReplay.class);
-    private static final long RECEIVE_TIMEOUT_MS = 1000;
+    private static final java.time.Duration RECEIVE_TIMEOUT = java.time.Duration.ofSeconds(1);
 
     private final Replays replays;
-    private final CamelContext camel;
-    private final ConsumerTemplate consumer;
+    private final DeadLetterQueues queues;
     private final ProducerTemplate producer;
     private final Environment environment;
     private final ObjectMapper json;
     private final DirectItemSchemas schemas;
     private final ItemGuard itemGuard;
 
-    public DeadLetterReplay(Replays replays, CamelContext camel, ConsumerTemplate consumer, ProducerTemplate producer,
+    public DeadLetterReplay(Replays replays, DeadLetterQueues queues, ProducerTemplate producer,
                             Environment environment, ObjectMapper json, DirectItemSchemas schemas,
                             ItemGuard itemGuard) {
         this.schemas = schemas;
         this.itemGuard = itemGuard;
         this.replays = replays;
-        this.camel = camel;
-        this.consumer = consumer;
+        this.queues = queues;
         this.producer = producer;
         this.environment = environment;
         this.json = json;
     }
 
-    /** Counts and samples the queue without taking anything off it (transports that can browse only). */
+    /** Counts and samples the queue without taking anything off it (browsed locally, peeked on Service Bus). */
     public Map<String, Object> dryRun(String lane, int limit) {
-        Endpoint endpoint = camel.getEndpoint(uri(lane, "dead-letter-in"));
-        if (!(endpoint instanceof BrowsableEndpoint browsable)) {
+        List<Exchange> messages = queues.open(uri(lane, "dead-letter-in"), m -> { }).peek(limit);
+        if (messages == null) {
             throw ApiException.badRequest("this transport cannot browse its dead-letter queue; run without dryRun, "
                     + "or dry-run the control-table replay (POST /api/replay)");
         }
-        List<Exchange> messages = browsable.getExchanges(limit, null);
         List<Map<String, Object>> sample = new ArrayList<>();
         for (Exchange e : messages.subList(0, Math.min(Replays.SAMPLE_SIZE, messages.size()))) {
             Map<String, Object> s = new LinkedHashMap<>();
@@ -111,30 +104,34 @@ public class DeadLetterReplay {
         // a replayed item that fails again is dead-lettered again while this drain runs: it is put back and the
         // drain of that queue ends, instead of replaying the same item up to the limit
         java.time.Instant started = java.time.Instant.now();
+        java.util.function.Consumer<Exchange> putBack = m -> producer.send(uri(lane, "dead-letter-out"), m);
         for (String in : sources) {
+            DeadLetterQueues.Queue queue = queues.open(in, putBack);
             while (received < limit) {
-                Exchange message = consumer.receive(in, RECEIVE_TIMEOUT_MS);
-                if (message == null) {
+                DeadLetterQueues.Taken taken = queue.take(RECEIVE_TIMEOUT);
+                if (taken == null) {
                     break;
                 }
+                Exchange message = taken.message();
                 if (deadLetteredSince(message, started)) {
-                    try {
-                        producer.send(uri(lane, "dead-letter-out"), message);
-                        leftForLater++;
-                    } finally {
-                        consumer.doneUoW(message);
-                    }
+                    taken.giveBack();
+                    leftForLater++;
                     break;
                 }
                 received++;
+                Result result;
                 try {
-                    switch (handle(lane, message)) {
-                        case REPLAYED -> replayed++;
-                        case PARKED -> parked++;
-                        default -> skipped++;
-                    }
-                } finally {
-                    consumer.doneUoW(message);
+                    result = handle(lane, message);
+                } catch (RuntimeException e) {
+                    // not replayed: the message stays (or goes back) on the queue for the next drain
+                    taken.giveBack();
+                    throw e;
+                }
+                taken.done();
+                switch (result) {
+                    case REPLAYED -> replayed++;
+                    case PARKED -> parked++;
+                    default -> skipped++;
                 }
             }
         }
