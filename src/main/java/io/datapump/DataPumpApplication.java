@@ -7,7 +7,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 public class DataPumpApplication {
 
     static {
-        // Every time the pump writes or compares (DATETIME2 columns, CURRENT_TIMESTAMP, leases, deadlines) is UTC.
+        // Every time the pump writes or compares (DATETIME2 columns, leases, deadlines) is UTC: the statements take
+        // "now" from SYSUTCDATETIME() (io.datapump.sql.UtcClock), and Java converts DATETIME2 values in this zone.
         java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("UTC"));
     }
     public static void main(String[] args) {

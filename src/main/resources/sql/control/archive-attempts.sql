@@ -3,6 +3,6 @@ INSERT INTO DataPumpAttemptArchive
        (AttemptId, DataPumpRecordId, Attempt, Outcome, ErrorClass, ErrorMessage, HttpStatus, StartedAt, DurationMs,
         ProcessorId, CisAnswer, CisConfirmationId, ArchivedAt)
 SELECT t.AttemptId, t.DataPumpRecordId, t.Attempt, t.Outcome, t.ErrorClass, t.ErrorMessage, t.HttpStatus,
-       t.StartedAt, t.DurationMs, t.ProcessorId, t.CisAnswer, t.CisConfirmationId, CURRENT_TIMESTAMP
+       t.StartedAt, t.DurationMs, t.ProcessorId, t.CisAnswer, t.CisConfirmationId, SYSUTCDATETIME()
   FROM DataPumpAttempt t
  WHERE t.DataPumpRecordId IN (SELECT a.DataPumpRecordId FROM DataPumpControlArchive a WHERE a.ArchiveBatch = :#batch)

@@ -3,7 +3,7 @@ INSERT INTO DataPumpControlArchive
        (DataPumpRecordId, ItemType, State, ClaimToken, ProcessorId, ClaimedAt, StateChangedAt, Attempts,
         LastErrorClass, LastError, CreatedAt, ArchivedAt, ArchiveBatch)
 SELECT c.DataPumpRecordId, c.ItemType, c.State, c.ClaimToken, c.ProcessorId, c.ClaimedAt, c.StateChangedAt,
-       c.Attempts, c.LastErrorClass, c.LastError, c.CreatedAt, CURRENT_TIMESTAMP, :#batch
+       c.Attempts, c.LastErrorClass, c.LastError, c.CreatedAt, SYSUTCDATETIME(), :#batch
   FROM DataPumpControl c
  WHERE c.State = :#state
    AND c.StateChangedAt < :#cutoff

@@ -3,8 +3,8 @@ UPDATE DataPumpControl
    SET State = 'Fetched',
        ClaimToken = :#claimToken,
        ProcessorId = :#processorId,
-       ClaimedAt = CURRENT_TIMESTAMP,
-       StateChangedAt = CURRENT_TIMESTAMP
+       ClaimedAt = SYSUTCDATETIME(),
+       StateChangedAt = SYSUTCDATETIME()
  WHERE State = 'New'
    AND DataPumpRecordId IN (SELECT DataPumpRecordId
                               FROM DataPumpControl

@@ -2,7 +2,7 @@
 INSERT INTO DataPumpControl
        (DataPumpRecordId, ItemType, State, ClaimToken, ProcessorId, ClaimedAt, StateChangedAt, Attempts, CreatedAt)
 SELECT r.DataPumpRecordId, r.ItemType, 'Fetched', :#claimToken, :#processorId,
-       CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 0, CURRENT_TIMESTAMP
+       SYSUTCDATETIME(), SYSUTCDATETIME(), 0, SYSUTCDATETIME()
   FROM DataPumpRecord r
  WHERE r.DataPumpRecordId IN (:#recordIds)
    AND NOT EXISTS (SELECT 1 FROM DataPumpControl c WHERE c.DataPumpRecordId = r.DataPumpRecordId)

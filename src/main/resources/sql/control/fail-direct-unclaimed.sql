@@ -4,8 +4,8 @@
 INSERT INTO DataPumpControl
        (DataPumpRecordId, ItemType, State, ClaimToken, ProcessorId, ClaimedAt, StateChangedAt, Attempts,
         LastErrorClass, LastError, CreatedAt)
-SELECT d.DataPumpRecordId, d.ItemType, 'Failed', NULL, :#processorId, NULL, CURRENT_TIMESTAMP, 0,
-       :#errorClass, :#error, CURRENT_TIMESTAMP
+SELECT d.DataPumpRecordId, d.ItemType, 'Failed', NULL, :#processorId, NULL, SYSUTCDATETIME(), 0,
+       :#errorClass, :#error, SYSUTCDATETIME()
   FROM DataPumpDirectItem d
  WHERE d.SourceItemId = :#sourceItemId
    AND NOT EXISTS (SELECT 1 FROM DataPumpControl c WHERE c.DataPumpRecordId = d.DataPumpRecordId)

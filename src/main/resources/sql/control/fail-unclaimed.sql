@@ -4,6 +4,6 @@ UPDATE DataPumpControl
    SET State = 'Failed',
        LastErrorClass = :#errorClass,
        LastError = :#error,
-       StateChangedAt = CURRENT_TIMESTAMP
+       StateChangedAt = SYSUTCDATETIME()
  WHERE DataPumpRecordId = :#recordId
    AND State IN ('Fetched', 'Queued')

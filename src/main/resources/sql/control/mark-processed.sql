@@ -3,7 +3,7 @@ UPDATE DataPumpControl
    SET State = 'Processed',
        LastErrorClass = NULL,
        LastError = NULL,
-       StateChangedAt = CURRENT_TIMESTAMP
+       StateChangedAt = SYSUTCDATETIME()
  WHERE DataPumpRecordId = :#recordId
    AND State = 'Processing'
    AND ClaimToken = :#attemptToken

@@ -3,6 +3,6 @@
 -- that failed are left alone.
 UPDATE DataPumpControl
    SET State = 'Queued',
-       StateChangedAt = CURRENT_TIMESTAMP
+       StateChangedAt = SYSUTCDATETIME()
  WHERE ClaimToken = :#claimToken
    AND State = 'Fetched'

@@ -3,7 +3,7 @@ UPDATE DataPumpControl
    SET State = 'Queued',
        LastErrorClass = :#errorClass,
        LastError = :#error,
-       StateChangedAt = CURRENT_TIMESTAMP
+       StateChangedAt = SYSUTCDATETIME()
  WHERE DataPumpRecordId = :#recordId
    AND State = 'Processing'
    AND ClaimToken = :#attemptToken

@@ -4,7 +4,7 @@ SELECT c.DataPumpRecordId, c.ItemType, c.ClaimToken, c.Attempts, c.CreatedAt, d.
   FROM DataPumpControl c
   JOIN DataPumpDirectItem d ON d.DataPumpRecordId = c.DataPumpRecordId
  WHERE c.State = 'Fetched'
-   AND (c.ClaimedAt < DATEADD(SECOND, -:#leaseSeconds, CURRENT_TIMESTAMP)
+   AND (c.ClaimedAt < DATEADD(SECOND, -:#leaseSeconds, SYSUTCDATETIME())
         OR c.ProcessorId = :#deadProcessorId)
  ORDER BY c.DataPumpRecordId
 OFFSET 0 ROWS FETCH NEXT :#limit ROWS ONLY

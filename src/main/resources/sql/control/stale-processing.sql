@@ -8,7 +8,7 @@ SELECT c.DataPumpRecordId, c.ItemType, c.ClaimToken, c.ProcessorId, c.Attempts, 
   LEFT JOIN DataPumpDirectItem d ON d.DataPumpRecordId = c.DataPumpRecordId
  WHERE (r.DataPumpRecordId IS NOT NULL OR d.DataPumpRecordId IS NOT NULL)
    AND c.State = 'Processing'
-   AND (c.ClaimedAt < DATEADD(SECOND, -:#leaseSeconds, CURRENT_TIMESTAMP)
+   AND (c.ClaimedAt < DATEADD(SECOND, -:#leaseSeconds, SYSUTCDATETIME())
         OR c.ProcessorId = :#deadProcessorId)
  ORDER BY c.DataPumpRecordId
 OFFSET 0 ROWS FETCH NEXT :#limit ROWS ONLY

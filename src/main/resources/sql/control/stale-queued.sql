@@ -6,6 +6,6 @@ SELECT c.DataPumpRecordId, c.ItemType, c.Attempts, c.CreatedAt, c.StateChangedAt
   LEFT JOIN DataPumpDirectItem d ON d.DataPumpRecordId = c.DataPumpRecordId
  WHERE (r.DataPumpRecordId IS NOT NULL OR d.DataPumpRecordId IS NOT NULL)
    AND c.State = 'Queued'
-   AND c.StateChangedAt < DATEADD(SECOND, -:#leaseSeconds, CURRENT_TIMESTAMP)
+   AND c.StateChangedAt < DATEADD(SECOND, -:#leaseSeconds, SYSUTCDATETIME())
  ORDER BY c.DataPumpRecordId
 OFFSET 0 ROWS FETCH NEXT :#limit ROWS ONLY

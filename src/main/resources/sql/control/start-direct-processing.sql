@@ -5,7 +5,7 @@
 INSERT INTO DataPumpControl
        (DataPumpRecordId, ItemType, State, ClaimToken, ProcessorId, ClaimedAt, StateChangedAt, Attempts, CreatedAt)
 SELECT d.DataPumpRecordId, d.ItemType, 'Processing', :#attemptToken, :#processorId,
-       CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1, CURRENT_TIMESTAMP
+       SYSUTCDATETIME(), SYSUTCDATETIME(), 1, SYSUTCDATETIME()
   FROM DataPumpDirectItem d
  WHERE d.SourceItemId = :#sourceItemId
    AND NOT EXISTS (SELECT 1 FROM DataPumpControl c WHERE c.DataPumpRecordId = d.DataPumpRecordId)

@@ -5,8 +5,8 @@ UPDATE DataPumpControl
    SET State = 'Processing',
        ClaimToken = :#attemptToken,
        ProcessorId = :#processorId,
-       ClaimedAt = CURRENT_TIMESTAMP,
-       StateChangedAt = CURRENT_TIMESTAMP,
+       ClaimedAt = SYSUTCDATETIME(),
+       StateChangedAt = SYSUTCDATETIME(),
        Attempts = Attempts + 1
  WHERE DataPumpRecordId = :#recordId
    AND (State IN ('Fetched', 'Queued')

@@ -4,15 +4,15 @@
 UPDATE DataPumpControl
    SET State = 'New',
        ClaimToken = NULL,
-       StateChangedAt = CURRENT_TIMESTAMP
+       StateChangedAt = SYSUTCDATETIME()
  WHERE State = 'Fetched'
-   AND (ClaimedAt < DATEADD(SECOND, -:#leaseSeconds, CURRENT_TIMESTAMP)
+   AND (ClaimedAt < DATEADD(SECOND, -:#leaseSeconds, SYSUTCDATETIME())
         OR ProcessorId = :#deadProcessorId)
    AND DataPumpRecordId IN (SELECT c.DataPumpRecordId
                               FROM DataPumpControl c
                               JOIN DataPumpRecord r ON r.DataPumpRecordId = c.DataPumpRecordId
                              WHERE c.State = 'Fetched'
-                               AND (c.ClaimedAt < DATEADD(SECOND, -:#leaseSeconds, CURRENT_TIMESTAMP)
+                               AND (c.ClaimedAt < DATEADD(SECOND, -:#leaseSeconds, SYSUTCDATETIME())
                                     OR c.ProcessorId = :#deadProcessorId)
                              ORDER BY c.DataPumpRecordId
                              OFFSET 0 ROWS FETCH NEXT :#limit ROWS ONLY)

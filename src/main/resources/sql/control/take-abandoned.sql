@@ -5,8 +5,8 @@ UPDATE DataPumpControl
    SET State = 'Fetched',
        ClaimToken = :#claimToken,
        ProcessorId = :#processorId,
-       ClaimedAt = CURRENT_TIMESTAMP,
-       StateChangedAt = CURRENT_TIMESTAMP,
+       ClaimedAt = SYSUTCDATETIME(),
+       StateChangedAt = SYSUTCDATETIME(),
        LastErrorClass = 'Abandoned',
        LastError = :#error
  WHERE DataPumpRecordId = :#recordId

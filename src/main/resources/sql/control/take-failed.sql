@@ -4,7 +4,7 @@ UPDATE DataPumpControl
    SET State = 'Fetched',
        ClaimToken = :#claimToken,
        ProcessorId = :#processorId,
-       ClaimedAt = CURRENT_TIMESTAMP,
-       StateChangedAt = CURRENT_TIMESTAMP
+       ClaimedAt = SYSUTCDATETIME(),
+       StateChangedAt = SYSUTCDATETIME()
  WHERE DataPumpRecordId = :#recordId
    AND State = 'Failed'

@@ -4,8 +4,8 @@ UPDATE DataPumpControl
    SET State = 'Fetched',
        ClaimToken = :#claimToken,
        ProcessorId = :#processorId,
-       ClaimedAt = CURRENT_TIMESTAMP,
-       StateChangedAt = CURRENT_TIMESTAMP
+       ClaimedAt = SYSUTCDATETIME(),
+       StateChangedAt = SYSUTCDATETIME()
  WHERE DataPumpRecordId = :#recordId
    AND State = 'Queued'
-   AND StateChangedAt < DATEADD(SECOND, -:#leaseSeconds, CURRENT_TIMESTAMP)
+   AND StateChangedAt < DATEADD(SECOND, -:#leaseSeconds, SYSUTCDATETIME())

@@ -4,8 +4,8 @@
 UPDATE DataPumpControl
    SET ClaimToken = :#claimToken,
        ProcessorId = :#processorId,
-       ClaimedAt = CURRENT_TIMESTAMP,
-       StateChangedAt = CURRENT_TIMESTAMP
+       ClaimedAt = SYSUTCDATETIME(),
+       StateChangedAt = SYSUTCDATETIME()
  WHERE DataPumpRecordId = :#recordId
    AND State = 'Fetched'
    AND ClaimToken = :#heldToken

@@ -1,5 +1,5 @@
 -- Local harness: refresh a registry row from datapump.local.billers.
 UPDATE Biller
    SET Name = :#name, Lane = :#lane, DataPumpV2Enabled = :#enabled, Paused = :#paused,
-       ShardJdbcUrl = :#shardJdbcUrl, CisBaseUrl = :#cisBaseUrl, Mode = :#mode, UpdatedAt = CURRENT_TIMESTAMP
+       ShardJdbcUrl = :#shardJdbcUrl, CisBaseUrl = :#cisBaseUrl, Mode = :#mode, UpdatedAt = SYSUTCDATETIME()
  WHERE BillerId = :#id

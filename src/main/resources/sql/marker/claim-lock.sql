@@ -1,5 +1,5 @@
 -- First statement of every claim transaction: serialises claims on this shard until commit.
 UPDATE DataPumpClaimLock
    SET LastClaimToken = :#claimToken,
-       LastClaimAt = CURRENT_TIMESTAMP
+       LastClaimAt = SYSUTCDATETIME()
  WHERE LockId = 1

@@ -1,5 +1,5 @@
 -- Biller consumer: a continuation (or rerun) message now holds the marker.
 UPDATE DataPumpClaimLock
    SET OutstandingToken = :#token,
-       OutstandingSince = CURRENT_TIMESTAMP
+       OutstandingSince = SYSUTCDATETIME()
  WHERE LockId = 1

@@ -1,3 +1,3 @@
 -- One audited admin call.
 INSERT INTO AdminAudit (At, Actor, Action, Target, Details, Outcome)
-VALUES (CURRENT_TIMESTAMP, :#actor, :#action, :#target, :#details, :#outcome)
+VALUES (SYSUTCDATETIME(), :#actor, :#action, :#target, :#details, :#outcome)

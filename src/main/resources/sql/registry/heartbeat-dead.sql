@@ -3,5 +3,5 @@ SELECT ProcessorId, Beats, LastBeatAt, StoppedAt
   FROM ProcessorHeartbeat
  WHERE ProcessorId <> :#processorId
    AND (StoppedAt IS NOT NULL
-        OR LastBeatAt < DATEADD(SECOND, -:#timeoutSeconds, CURRENT_TIMESTAMP))
+        OR LastBeatAt < DATEADD(SECOND, -:#timeoutSeconds, SYSUTCDATETIME()))
  ORDER BY LastBeatAt

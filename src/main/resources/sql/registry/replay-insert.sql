@@ -1,5 +1,5 @@
 -- A replay job is accepted.
 INSERT INTO Replay (ReplayId, RequestedBy, RequestedAt, Source, Selection, Reason, RatePerSecond, Selected, Replayed,
                     Skipped, Status)
-VALUES (:#replayId, :#requestedBy, CURRENT_TIMESTAMP, :#source, :#selection, :#reason, :#rate, :#selected, 0, 0,
+VALUES (:#replayId, :#requestedBy, SYSUTCDATETIME(), :#source, :#selection, :#reason, :#rate, :#selected, 0, 0,
         'Running')

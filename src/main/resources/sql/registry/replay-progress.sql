@@ -3,6 +3,6 @@ UPDATE Replay
    SET Replayed = :#replayed,
        Skipped = :#skipped,
        Status = :#status,
-       FinishedAt = CASE WHEN :#status = 'Running' THEN NULL ELSE CURRENT_TIMESTAMP END,
+       FinishedAt = CASE WHEN :#status = 'Running' THEN NULL ELSE SYSUTCDATETIME() END,
        Error = :#error
  WHERE ReplayId = :#replayId

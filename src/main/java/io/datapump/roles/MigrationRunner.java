@@ -56,7 +56,7 @@ public class MigrationRunner implements ApplicationRunner {
     /** Migrates the registry and every biller's shard; returns 0 when all succeeded. */
     public int migrate() {
         var registryResult = Flyway.configure().dataSource(registryDataSource).locations("classpath:db/registry")
-                .connectRetries(10).load().migrate();
+                .callbacks(new io.datapump.sql.UtcClock()).connectRetries(10).load().migrate();
         LOG.info("Registry: {} migration(s) applied, now at version {}", registryResult.migrationsExecuted,
                 registryResult.targetSchemaVersion);
         List<Biller> billers = registry.reload();

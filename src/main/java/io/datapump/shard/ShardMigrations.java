@@ -2,6 +2,8 @@ package io.datapump.shard;
 
 import javax.sql.DataSource;
 
+import io.datapump.sql.UtcClock;
+
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 
@@ -24,6 +26,7 @@ public final class ShardMigrations {
                 .dataSource(dataSource)
                 .locations("classpath:db/shard")
                 .table(PUMP_HISTORY_TABLE)
+                .callbacks(new UtcClock())
                 .baselineOnMigrate(true)
                 .baselineVersion("0")
                 .load()
@@ -36,6 +39,7 @@ public final class ShardMigrations {
                 .dataSource(dataSource)
                 .locations("classpath:db/shard-source")
                 .table(SOURCE_HISTORY_TABLE)
+                .callbacks(new UtcClock())
                 .baselineOnMigrate(true)
                 .baselineVersion("0")
                 .load()
