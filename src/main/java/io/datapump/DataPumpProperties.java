@@ -181,6 +181,7 @@ public class DataPumpProperties {
         @Min(1) @Max(1000) private int maxConcurrentPerBiller = 8;
         @NotNull private Duration busyRetryDelay = Duration.ofSeconds(1);
         @NotNull private String confirmationField = "confirmationId";
+        private boolean requireHttps;
         @Valid private final CircuitBreaker circuitBreaker = new CircuitBreaker();
 
         public int getConnectTimeout() { return connectTimeout; }
@@ -191,6 +192,8 @@ public class DataPumpProperties {
         public void setMaxConcurrentPerBiller(int n) { this.maxConcurrentPerBiller = n; }
         public Duration getBusyRetryDelay() { return busyRetryDelay; }
         public void setBusyRetryDelay(Duration busyRetryDelay) { this.busyRetryDelay = busyRetryDelay; }
+        public boolean isRequireHttps() { return requireHttps; }
+        public void setRequireHttps(boolean requireHttps) { this.requireHttps = requireHttps; }
         public String getConfirmationField() { return confirmationField; }
         public void setConfirmationField(String confirmationField) { this.confirmationField = confirmationField; }
         public CircuitBreaker getCircuitBreaker() { return circuitBreaker; }

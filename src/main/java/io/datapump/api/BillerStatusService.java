@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import io.datapump.control.ControlCounts;
 import io.datapump.failure.ShardMisconfiguredException;
+import io.datapump.itemconsumer.CisGuard;
 import io.datapump.registry.Biller;
 import io.datapump.registry.BillerRegistry;
 import io.datapump.shard.ShardDataSources;
@@ -23,7 +24,11 @@ public class BillerStatusService {
     private final ShardDataSources shards;
     private final ControlCounts counts;
 
-    public BillerStatusService(BillerRegistry registry, ShardDataSources shards, ControlCounts counts) {
+    private final CisGuard cisGuard;
+
+    public BillerStatusService(BillerRegistry registry, ShardDataSources shards, ControlCounts counts,
+                               CisGuard cisGuard) {
+        this.cisGuard = cisGuard;
         this.registry = registry;
         this.shards = shards;
         this.counts = counts;
@@ -38,17 +43,19 @@ public class BillerStatusService {
     }
 
     public BillerStatus status(Biller biller) {
+        String cisProblem = cisGuard.misconfiguration(biller);
+        String cis = cisProblem == null ? "ok" : "misconfigured";
         try {
             Map<String, Long> counts = counts(biller);
             return new BillerStatus(biller.id(), biller.name(), biller.lane().id(), biller.enabled(), biller.paused(),
-                    biller.mode().id(), "ok", counts, null);
+                    biller.mode().id(), "ok", counts, null, cis, cisProblem);
         } catch (ShardMisconfiguredException e) {
             return new BillerStatus(biller.id(), biller.name(), biller.lane().id(), biller.enabled(), biller.paused(),
-                    biller.mode().id(), "misconfigured", null, e.getMessage());
+                    biller.mode().id(), "misconfigured", null, e.getMessage(), cis, cisProblem);
         } catch (RuntimeException e) {
             LOG.warn("Status of biller {}: shard unreachable ({})", biller.id(), e.toString());
             return new BillerStatus(biller.id(), biller.name(), biller.lane().id(), biller.enabled(), biller.paused(),
-                    biller.mode().id(), "unreachable", null, e.getMessage());
+                    biller.mode().id(), "unreachable", null, e.getMessage(), cis, cisProblem);
         }
     }
 

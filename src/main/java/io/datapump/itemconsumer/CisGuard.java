@@ -39,6 +39,7 @@ public class CisGuard extends EventNotifierSupport {
 
     public static final String BILLER_BUSY = "BillerBusy";
     public static final String CIRCUIT_OPEN = "CisCircuitOpen";
+    public static final String MISCONFIGURED = "CisMisconfigured";
     static final String PERMIT = "DataPumpCisPermit";
 
     private final CircuitBreakerRegistry breakers;
@@ -106,9 +107,33 @@ public class CisGuard extends EventNotifierSupport {
         camel.getManagementStrategy().addEventNotifier(this);
     }
 
-    /** Before the claim: take one of the biller's concurrency slots and its breaker's permission, or defer. */
+    /**
+     * Why the pump will not call this biller's CIS as configured, or null. With datapump.cis.require-https (the azure
+     * profile) a plain http:// URL is refused: the request carries payment data.
+     */
+    public String misconfiguration(io.datapump.registry.Biller biller) {
+        String url = biller.cisBaseUrl();
+        if (url == null || url.isBlank()) {
+            return "no CIS URL in the registry";
+        }
+        if (settings.isRequireHttps() && !url.regionMatches(true, 0, "https://", 0, 8)) {
+            return "its CIS URL " + url + " is not https://, which this profile refuses (datapump.cis.require-https)";
+        }
+        return null;
+    }
+
+    /**
+     * Before the claim: defer the item while its biller's CIS is misconfigured (it waits wait-in-open at a time, like
+     * an open breaker, until fixed or past its kill date); take one of the biller's concurrency slots and its
+     * breaker's permission, or defer.
+     */
     public void enter(Exchange exchange, @Variable(ItemContext.VARIABLE) ItemContext context) {
         ItemMessage item = context.message();
+        String problem = misconfiguration(context.biller());
+        if (problem != null) {
+            throw new DeferredFailure(MISCONFIGURED, settings.getCircuitBreaker().getWaitInOpen(),
+                    "biller " + item.billerId() + " is misconfigured: " + problem);
+        }
         Bulkhead bulkhead = bulkheads.bulkhead(item.billerId());
         if (!bulkhead.tryAcquirePermission()) {
             throw new DeferredFailure(BILLER_BUSY, settings.getBusyRetryDelay(), "biller " + item.billerId()
