@@ -15,7 +15,8 @@ import org.flywaydb.core.api.callback.Event;
  * {@code SYSUTCDATETIME()} (SQL Server's UTC clock, whatever the server's time zone) and the JVM runs in UTC
  * ({@code DataPumpApplication}), so a DATETIME2 means the same instant to the database and to Java. H2 has no
  * {@code SYSUTCDATETIME()}: before Flyway migrates an H2 database (a local or test shard, the local registry) this
- * callback defines it there as {@link #now()}.
+ * callback defines it there as {@link #now()}, or, on an H2 server whose JVM lacks the pump's classes, as the JDK's
+ * {@code Instant.now}, which H2 stores in the session's time zone: the pump's sessions are UTC.
  */
 public final class UtcClock implements Callback {
 
@@ -54,7 +55,13 @@ public final class UtcClock implements Callback {
             return;
         }
         try (Statement s = connection.createStatement()) {
-            s.execute("CREATE ALIAS IF NOT EXISTS SYSUTCDATETIME FOR '" + UtcClock.class.getName() + ".now'");
+            try {
+                s.execute("CREATE ALIAS IF NOT EXISTS SYSUTCDATETIME FOR '" + UtcClock.class.getName() + ".now'");
+            } catch (SQLException noPumpClasses) {
+                // the database runs in a JVM without the pump's classes (a separate H2 server): the JDK's clock,
+                // stored in the session's time zone, which is the connecting pump's, UTC
+                s.execute("CREATE ALIAS IF NOT EXISTS SYSUTCDATETIME FOR 'java.time.Instant.now'");
+            }
         }
     }
 }
