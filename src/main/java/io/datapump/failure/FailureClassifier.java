@@ -112,6 +112,12 @@ public class FailureClassifier {
             return new Failure(FailureKind.TRANSIENT, "CisServerError", text, status,
                     retryAfter(http.getResponseHeaders()), answer);
         }
+        if (status == 401 || status == 403) {
+            // the CIS does not accept the pump's credentials for this biller: every item of it fails the same way
+            // until they are fixed, then a replay of the group delivers them
+            return new Failure(FailureKind.PERMANENT, "CisUnauthorized", text + " (the CIS refused the pump's "
+                    + "credentials for this biller; fix them, then replay this failure group)", status, null, answer);
+        }
         return new Failure(FailureKind.PERMANENT, "CisRejected", text, status, null, answer);
     }
 

@@ -61,6 +61,9 @@ class FailureClassifierTest {
         assertThat(classifier.classify(http(408, Map.of())).errorClass()).isEqualTo("CisTimeout");
         assertThat(classifier.classify(http(400, Map.of()))).extracting(Failure::kind, Failure::errorClass)
                 .containsExactly(FailureKind.PERMANENT, "CisRejected");
+        assertThat(classifier.classify(http(401, Map.of()))).extracting(Failure::kind, Failure::errorClass)
+                .containsExactly(FailureKind.PERMANENT, "CisUnauthorized");
+        assertThat(classifier.classify(http(403, Map.of())).message()).contains("credentials").contains("replay");
         Failure limited = classifier.classify(http(429, Map.of("Retry-After", "7")));
         assertThat(limited.errorClass()).isEqualTo("CisRateLimited");
         assertThat(limited.retryAfter()).isEqualTo(Duration.ofSeconds(7));
