@@ -124,8 +124,17 @@ public class Retries {
     }
 
     /** Neither the biller message nor its biller is at fault: the shard or the registry is unreachable. */
-    private static boolean waitsForItsDatabase(Failure failure) {
-        return "ShardUnavailable".equals(failure.errorClass()) || "DatabaseUnavailable".equals(failure.errorClass());
+    /**
+     * Whether the biller message failed because its database could not be used now: unreachable, kept out of service,
+     * or failing transiently (a pool that timed out while the shard went down reports no cause, so an outage can look
+     * like a busy pool). It then waits for the database instead of being dropped.
+     */
+    static boolean waitsForItsDatabase(Failure failure) {
+        return switch (failure.errorClass()) {
+            case "ShardUnavailable", "ShardMisconfigured", "DatabaseUnavailable", "DatabaseTransient",
+                 "DatabaseDeadlock" -> true;
+            default -> false;
+        };
     }
 
     /**

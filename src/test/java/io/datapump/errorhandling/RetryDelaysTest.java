@@ -31,4 +31,20 @@ class RetryDelaysTest {
         assertThat(immediate.delayBefore(3)).isEqualTo(Duration.ofMillis(800));
         assertThat(immediate.delayBefore(10)).isEqualTo(immediate.getMaxDelay());
     }
+
+    @Test
+    void aBillerMessageWaitsForItsDatabaseWhateverFormTheOutageTakesAndIsDroppedOtherwise() {
+        for (String database : java.util.List.of("ShardUnavailable", "ShardMisconfigured", "DatabaseUnavailable",
+                "DatabaseTransient", "DatabaseDeadlock")) {
+            assertThat(Retries.waitsForItsDatabase(failure(database))).as(database).isTrue();
+        }
+        for (String other : java.util.List.of("MalformedMessage", "BrokerUnavailable", "IllegalStateException")) {
+            assertThat(Retries.waitsForItsDatabase(failure(other))).as(other).isFalse();
+        }
+    }
+
+    private static io.datapump.failure.Failure failure(String errorClass) {
+        return new io.datapump.failure.Failure(io.datapump.failure.FailureKind.TRANSIENT, errorClass, "test", null,
+                null);
+    }
 }
