@@ -39,6 +39,12 @@ final class BenchProcesses {
     private BenchProcesses() {
     }
 
+    /** The words of a system property (e.g. -Dbench.process.args="--a=b --c=d"), none when it is unset or blank. */
+    static List<String> words(String property) {
+        String value = System.getProperty(property, "").trim();
+        return value.isEmpty() ? List.of() : List.of(value.split("\\s+"));
+    }
+
     static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }

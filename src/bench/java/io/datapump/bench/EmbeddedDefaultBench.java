@@ -63,10 +63,7 @@ class EmbeddedDefaultBench {
         int port = Ports.free();
         List<String> command = new java.util.ArrayList<>(List.of(BenchProcesses.java()));
         // as shipped: no JVM options (-Dbench.process.jvm="..." adds some, e.g. to profile it)
-        String jvm = System.getProperty("bench.process.jvm", "").trim();
-        if (!jvm.isEmpty()) {
-            command.addAll(List.of(jvm.split("\\s+")));
-        }
+        command.addAll(BenchProcesses.words("bench.process.jvm"));
         command.addAll(List.of("-jar", BenchProcesses.packagedJar().toString(),
                 "--spring.config.additional-location=file:" + billers, "--server.port=" + port,
                 "--datapump.local.data-dir=" + dir.resolve("data"), "--datapump.local.source-simulator.rate=0"));

@@ -188,10 +188,7 @@ class FairBench {
         List<String> command = new ArrayList<>(List.of(BenchProcesses.java()));
         command.addAll(JVM);
         // -Dbench.process.jvm="-XX:StartFlightRecording=..." adds JVM options to the pump (to profile it)
-        String jvm = System.getProperty("bench.process.jvm", "").trim();
-        if (!jvm.isEmpty()) {
-            command.addAll(List.of(jvm.split("\\s+")));
-        }
+        command.addAll(BenchProcesses.words("bench.process.jvm"));
         command.addAll(List.of("-jar", BenchProcesses.packagedJar().toString(), "--spring.profiles.active=local",
                 "--spring.config.additional-location=file:" + billers, "--server.port=" + port,
                 "--datapump.local.data-dir=" + dir.resolve("app"),
@@ -203,10 +200,7 @@ class FairBench {
                 "--datapump.shards.max-pool-size=8",
                 "--datapump.item-consumer.concurrency.production.payment=" + consumers,
                 "--logging.level.root=WARN"));
-        String extra = System.getProperty("bench.process.args", "").trim();
-        if (!extra.isEmpty()) {
-            command.addAll(List.of(extra.split("\\s+")));
-        }
+        command.addAll(BenchProcesses.words("bench.process.args"));
         Process pump = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("pump.log").toFile()).start();
         BenchPump.await("pump ready", Duration.ofMinutes(5), () -> {

@@ -199,10 +199,7 @@ class PumpMemoryBench {
                 "--datapump.local.source-simulator.rate=0", "--datapump.publisher.interval=500",
                 "--logging.level.root=WARN"));
         // -Dbench.process.args="--datapump.x=y ..." tries a setting on the pump process
-        String extra = System.getProperty("bench.process.args", "").trim();
-        if (!extra.isEmpty()) {
-            command.addAll(List.of(extra.split("\\s+")));
-        }
+        command.addAll(BenchProcesses.words("bench.process.args"));
         Process pump = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("pump.log").toFile()).start();
         BenchPump.await("pump up", Duration.ofMinutes(10), () -> pump.isAlive() && BenchProcesses.httpStatus(port, "/actuator/health/liveness") == 200);

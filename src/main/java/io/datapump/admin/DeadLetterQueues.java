@@ -37,14 +37,17 @@ import org.springframework.stereotype.Component;
 public class DeadLetterQueues implements DisposableBean {
 
     /** One message taken off a queue, to be settled once handled. */
-    public interface Taken {
-        Exchange message();
+    public record Taken(Exchange message, Runnable onDone, Runnable onGiveBack) {
 
         /** Handled: remove it from the queue for good. */
-        void done();
+        public void done() {
+            onDone.run();
+        }
 
         /** Not handled: leave it on the queue (Service Bus) or hand it back where it can be read again. */
-        void giveBack();
+        public void giveBack() {
+            onGiveBack.run();
+        }
     }
 
     /** One dead-letter queue or sub-queue. */
@@ -134,23 +137,7 @@ public class DeadLetterQueues implements DisposableBean {
                 return null;
             }
             ServiceBusReceivedMessage message = received.next();
-            Exchange exchange = exchange(message);
-            return new Taken() {
-                @Override
-                public Exchange message() {
-                    return exchange;
-                }
-
-                @Override
-                public void done() {
-                    receiver.complete(message);
-                }
-
-                @Override
-                public void giveBack() {
-                    receiver.abandon(message);
-                }
-            };
+            return new Taken(exchange(message), () -> receiver.complete(message), () -> receiver.abandon(message));
         }
     }
 
@@ -176,27 +163,14 @@ public class DeadLetterQueues implements DisposableBean {
             if (message == null) {
                 return null;
             }
-            return new Taken() {
-                @Override
-                public Exchange message() {
-                    return message;
-                }
-
-                @Override
-                public void done() {
+            return new Taken(message, () -> consumer.doneUoW(message), () -> {
+                // a JMS receive has taken the message off the queue: it goes back as a copy
+                try {
+                    putBack.accept(message);
+                } finally {
                     consumer.doneUoW(message);
                 }
-
-                @Override
-                public void giveBack() {
-                    // a JMS receive has taken the message off the queue: it goes back as a copy
-                    try {
-                        putBack.accept(message);
-                    } finally {
-                        consumer.doneUoW(message);
-                    }
-                }
-            };
+            });
         }
     }
 

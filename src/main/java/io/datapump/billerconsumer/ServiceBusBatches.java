@@ -77,7 +77,7 @@ public class ServiceBusBatches extends ServiceBusComponent {
         return new BatchingEndpoint(uri, this, plain.getConfiguration());
     }
 
-    /** Opens a batch on the exchange: sends to Service Bus endpoints are collected until {@link #send}. */
+    /** Opens a batch on the exchange: sends to Service Bus endpoints are collected until {@link Open#send}. */
     static Open open(Exchange exchange) {
         Open batch = new Open();
         exchange.setProperty(OPEN_BATCH, batch);
@@ -96,10 +96,6 @@ public class ServiceBusBatches extends ServiceBusComponent {
         synchronized void send() {
             byEntity.forEach(BatchingEndpoint::sendAll);
             byEntity.clear();
-        }
-
-        synchronized int size() {
-            return byEntity.values().stream().mapToInt(List::size).sum();
         }
     }
 
@@ -152,8 +148,8 @@ public class ServiceBusBatches extends ServiceBusComponent {
     /** A Service Bus endpoint whose sends join an open batch; everything else is the plain endpoint's. */
     static final class BatchingEndpoint extends ServiceBusEndpoint {
 
+        /** Made at the first flush: the entity's sender client, or the component's test sinks. */
         private Sink<ServiceBusMessage> sink;
-        private SenderClientSink clientSink;
 
         BatchingEndpoint(String uri, Component component, ServiceBusConfiguration configuration) {
             super(uri, component, configuration);
@@ -167,13 +163,8 @@ public class ServiceBusBatches extends ServiceBusComponent {
         private synchronized Sink<ServiceBusMessage> sink() {
             if (sink == null) {
                 ServiceBusBatches component = (ServiceBusBatches) getComponent();
-                if (component.sinks == null) {
-                    clientSink = new SenderClientSink(getServiceBusClientFactory()
-                            .createServiceBusSenderClient(getConfiguration()));
-                    sink = clientSink;
-                } else {
-                    sink = component.sinks.apply(this);
-                }
+                sink = component.sinks != null ? component.sinks.apply(this) : new SenderClientSink(
+                        getServiceBusClientFactory().createServiceBusSenderClient(getConfiguration()));
             }
             return sink;
         }
@@ -185,11 +176,10 @@ public class ServiceBusBatches extends ServiceBusComponent {
         @Override
         protected void doStop() throws Exception {
             synchronized (this) {
-                if (clientSink != null) {
-                    clientSink.client.close();
-                    clientSink = null;
-                    sink = null;
+                if (sink instanceof SenderClientSink sender) {
+                    sender.client().close();
                 }
+                sink = null;
             }
             super.doStop();
         }
