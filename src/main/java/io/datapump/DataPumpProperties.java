@@ -183,6 +183,7 @@ public class DataPumpProperties {
         @NotNull private String confirmationField = "confirmationId";
         private boolean requireHttps;
         @Valid private final CircuitBreaker circuitBreaker = new CircuitBreaker();
+        @Valid private final Auth auth = new Auth();
 
         public int getConnectTimeout() { return connectTimeout; }
         public void setConnectTimeout(int connectTimeout) { this.connectTimeout = connectTimeout; }
@@ -197,6 +198,30 @@ public class DataPumpProperties {
         public String getConfirmationField() { return confirmationField; }
         public void setConfirmationField(String confirmationField) { this.confirmationField = confirmationField; }
         public CircuitBreaker getCircuitBreaker() { return circuitBreaker; }
+        public Auth getAuth() { return auth; }
+    }
+
+    /** How the pump authenticates to the CIS APIs; each biller's kind and secret name are in the registry. */
+    public static class Auth {
+        @NotNull private String secretsDir = "/mnt/secrets-store";
+        private boolean required;
+        @NotNull private Duration tokenRefreshBefore = Duration.ofSeconds(60);
+        @NotNull private String trustCertificates = "";
+
+        /** The folder the pod mounts the CIS secrets in, one file per secret name (Key Vault through the CSI driver). */
+        public String getSecretsDir() { return secretsDir; }
+        public void setSecretsDir(String secretsDir) { this.secretsDir = secretsDir; }
+        /** Refuse billers whose CIS authentication is none (the azure profile). */
+        public boolean isRequired() { return required; }
+        public void setRequired(boolean required) { this.required = required; }
+        /** An OAuth2 token is replaced this long before it expires. */
+        public Duration getTokenRefreshBefore() { return tokenRefreshBefore; }
+        public void setTokenRefreshBefore(Duration d) { this.tokenRefreshBefore = d; }
+        /** A PEM file of the CA certificates CIS servers' certificates chain to; blank: the JVM's trusted CAs. */
+        public String getTrustCertificates() { return trustCertificates; }
+        public void setTrustCertificates(String trustCertificates) {
+            this.trustCertificates = trustCertificates == null ? "" : trustCertificates;
+        }
     }
 
     /** Per-biller CIS circuit breaker (count-based sliding window). */

@@ -1,4 +1,5 @@
 -- The whole biller registry.
-SELECT BillerId, Name, Lane, DataPumpV2Enabled, Paused, ShardJdbcUrl, CisBaseUrl, Mode
+SELECT BillerId, Name, Lane, DataPumpV2Enabled, Paused, ShardJdbcUrl, CisBaseUrl, Mode,
+       CisAuth, CisSecretRef, CisAuthHeader, CisTokenUrl, CisClientId, CisScope
   FROM Biller
  ORDER BY BillerId

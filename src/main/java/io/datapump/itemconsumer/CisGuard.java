@@ -83,9 +83,12 @@ public class CisGuard extends EventNotifierSupport {
     /** The CIS latency timers per biller and status class, created once each. */
     private final java.util.Map<String, Timer> latency = new java.util.concurrent.ConcurrentHashMap<>();
 
+    private final CisAuthentication authentication;
+
     public CisGuard(DataPumpProperties properties, FailureClassifier classifier, MeterRegistry meters,
-                    CamelContext camel) {
+                    CamelContext camel, CisAuthentication authentication) {
         this.settings = properties.getCis();
+        this.authentication = authentication;
         this.classifier = classifier;
         this.meters = meters;
         DataPumpProperties.CircuitBreaker cb = settings.getCircuitBreaker();
@@ -109,7 +112,8 @@ public class CisGuard extends EventNotifierSupport {
 
     /**
      * Why the pump will not call this biller's CIS as configured, or null. With datapump.cis.require-https (the azure
-     * profile) a plain http:// URL is refused: the request carries payment data.
+     * profile) a plain http:// URL is refused: the request carries payment data. Credentials that cannot be used
+     * (a secret not mounted, an incomplete registry row, none where authentication is required) are refused too.
      */
     public String misconfiguration(io.datapump.registry.Biller biller) {
         String url = biller.cisBaseUrl();
@@ -119,7 +123,7 @@ public class CisGuard extends EventNotifierSupport {
         if (settings.isRequireHttps() && !url.regionMatches(true, 0, "https://", 0, 8)) {
             return "its CIS URL " + url + " is not https://, which this profile refuses (datapump.cis.require-https)";
         }
-        return null;
+        return authentication.problem(biller);
     }
 
     /**

@@ -57,6 +57,7 @@ public class LocalProperties {
         @Pattern(regexp = "adapter|direct", message = "mode is adapter or direct")
         private String mode = "adapter";
         private String cisBaseUrl;
+        @jakarta.validation.Valid private CisAuthSettings cisAuth = new CisAuthSettings();
         private String shardUrl;
         private Map<String, @Min(0) Integer> items = new LinkedHashMap<>();
 
@@ -75,11 +76,42 @@ public class LocalProperties {
         public void setMode(String mode) { this.mode = mode; }
         public String getCisBaseUrl() { return cisBaseUrl; }
         public void setCisBaseUrl(String cisBaseUrl) { this.cisBaseUrl = cisBaseUrl; }
+        /** How the pump authenticates to its CIS (the simulator demands the same); none unless given. */
+        public CisAuthSettings getCisAuth() { return cisAuth; }
+        public void setCisAuth(CisAuthSettings cisAuth) { this.cisAuth = cisAuth; }
         /** Optional: this biller's shard JDBC URL instead of datapump.local.shard-url's. */
         public String getShardUrl() { return shardUrl; }
         public void setShardUrl(String shardUrl) { this.shardUrl = shardUrl; }
         public Map<String, Integer> getItems() { return items; }
         public void setItems(Map<String, Integer> items) { this.items = items; }
+    }
+
+    /**
+     * A local biller's CIS authentication, as its registry row gets it. The secret is generated into
+     * datapump.cis.auth.secrets-dir at the first start; a blank token-url is the CIS simulator's token endpoint.
+     */
+    public static class CisAuthSettings {
+        @Pattern(regexp = "none|api-key|oauth2-client-credentials|mtls",
+                message = "cis-auth.kind is none, api-key, oauth2-client-credentials or mtls")
+        private String kind = "none";
+        private String secretRef;
+        private String header;
+        private String tokenUrl;
+        private String clientId;
+        private String scope;
+
+        public String getKind() { return kind; }
+        public void setKind(String kind) { this.kind = kind; }
+        public String getSecretRef() { return secretRef; }
+        public void setSecretRef(String secretRef) { this.secretRef = secretRef; }
+        public String getHeader() { return header; }
+        public void setHeader(String header) { this.header = header; }
+        public String getTokenUrl() { return tokenUrl; }
+        public void setTokenUrl(String tokenUrl) { this.tokenUrl = tokenUrl; }
+        public String getClientId() { return clientId; }
+        public void setClientId(String clientId) { this.clientId = clientId; }
+        public String getScope() { return scope; }
+        public void setScope(String scope) { this.scope = scope; }
     }
 
     public static class Broker {
@@ -107,6 +139,7 @@ public class LocalProperties {
         @Min(1) private int threads = 32;
         @Min(0) private long latency;
         @DecimalMin("0.0") @DecimalMax("1.0") private double failureRate;
+        @jakarta.validation.constraints.NotNull private java.time.Duration tokenLifetime = java.time.Duration.ofMinutes(5);
 
         public String getBaseUrl() { return baseUrl; }
         public void setBaseUrl(String baseUrl) { this.baseUrl = baseUrl == null ? "" : baseUrl; }
@@ -118,6 +151,9 @@ public class LocalProperties {
         public void setLatency(long latency) { this.latency = latency; }
         public double getFailureRate() { return failureRate; }
         public void setFailureRate(double failureRate) { this.failureRate = failureRate; }
+        /** How long an access token from the simulator's token endpoint is valid (its expires_in). */
+        public java.time.Duration getTokenLifetime() { return tokenLifetime; }
+        public void setTokenLifetime(java.time.Duration tokenLifetime) { this.tokenLifetime = tokenLifetime; }
     }
 
     public static class SourceSimulator {

@@ -9,6 +9,8 @@ import java.util.Map;
 import io.datapump.message.ItemType;
 import io.datapump.registry.Biller;
 import io.datapump.registry.BillerMode;
+import io.datapump.registry.CisAuth;
+import io.datapump.DataPumpProperties;
 import io.datapump.registry.Lane;
 import io.datapump.shard.Shard;
 import io.datapump.shard.ShardDataSources;
@@ -49,10 +51,12 @@ public class LocalSetup implements InitializingBean {
     private final NamedParameterJdbcTemplate registry;
     private final ShardDataSources shards;
     private final CisSimulatorServer cisSimulator;
+    private final Path secretsDir;
 
     public LocalSetup(LocalProperties local, NamedParameterJdbcTemplate registry, ShardDataSources shards,
-                      CisSimulatorServer cisSimulator) {
+                      CisSimulatorServer cisSimulator, DataPumpProperties properties) {
         this.local = local;
+        this.secretsDir = Path.of(properties.getCis().getAuth().getSecretsDir());
         this.registry = registry;
         this.shards = shards;
         this.cisSimulator = cisSimulator;
@@ -90,7 +94,7 @@ public class LocalSetup implements InitializingBean {
                 b.getShardUrl() == null || b.getShardUrl().isBlank() ? local.shardUrlFor(b.getId()) : b.getShardUrl(),
                 b.getCisBaseUrl() == null || b.getCisBaseUrl().isBlank()
                         ? cisSimulator.baseUrl() + "/" + b.getId() : b.getCisBaseUrl(),
-                BillerMode.of(b.getMode()));
+                BillerMode.of(b.getMode()), cisAuth(b));
         upsert(biller);
         try {
             provisionShard(biller, b.getItems());
@@ -98,6 +102,37 @@ public class LocalSetup implements InitializingBean {
             throw new ShardPreparationException(e);
         }
         return biller;
+    }
+
+    /**
+     * The local biller's CIS authentication: a blank token URL is the simulator's token endpoint, and a secret not yet
+     * in the secrets folder is generated there (never in the repository), where the simulator reads it too.
+     */
+    private CisAuth cisAuth(LocalProperties.LocalBiller b) {
+        LocalProperties.CisAuthSettings a = b.getCisAuth();
+        CisAuth.Kind kind = CisAuth.Kind.of(a.getKind());
+        String tokenUrl = kind == CisAuth.Kind.OAUTH2_CLIENT_CREDENTIALS
+                && (a.getTokenUrl() == null || a.getTokenUrl().isBlank()) ? cisSimulator.tokenUrl() : a.getTokenUrl();
+        if ((kind == CisAuth.Kind.API_KEY || kind == CisAuth.Kind.OAUTH2_CLIENT_CREDENTIALS)
+                && a.getSecretRef() != null && !a.getSecretRef().isBlank()) {
+            generateSecretIfAbsent(a.getSecretRef());
+        }
+        return new CisAuth(kind, a.getSecretRef(), a.getHeader(), tokenUrl, a.getClientId(), a.getScope());
+    }
+
+    private void generateSecretIfAbsent(String name) {
+        Path file = secretsDir.resolve(name);
+        try {
+            if (!Files.exists(file)) {
+                Files.createDirectories(secretsDir);
+                byte[] random = new byte[24];
+                new java.security.SecureRandom().nextBytes(random);
+                Files.writeString(file, java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random));
+                LOG.info("Generated the local CIS secret {} in {}", name, secretsDir);
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot write the local CIS secret " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** The biller is registered, but its shard could not be prepared (e.g. its database is down). */
@@ -126,6 +161,13 @@ public class LocalSetup implements InitializingBean {
         params.put("shardJdbcUrl", biller.shardJdbcUrl());
         params.put("cisBaseUrl", biller.cisBaseUrl());
         params.put("mode", biller.mode().id());
+        CisAuth auth = biller.cisAuth();
+        params.put("cisAuth", auth.kind().id());
+        params.put("cisSecretRef", auth.secretRef());
+        params.put("cisAuthHeader", auth.header());
+        params.put("cisTokenUrl", auth.tokenUrl());
+        params.put("cisClientId", auth.clientId());
+        params.put("cisScope", auth.scope());
         if (registry.update(SqlFiles.get("local/upsert-biller-update"), params) == 0) {
             registry.update(SqlFiles.get("local/upsert-biller-insert"), params);
         }

@@ -45,7 +45,10 @@ public class BillerRegistry {
                 rs.getBoolean("Paused"),
                 rs.getString("ShardJdbcUrl"),
                 rs.getString("CisBaseUrl"),
-                BillerMode.of(rs.getString("Mode"))));
+                BillerMode.of(rs.getString("Mode")),
+                new CisAuth(CisAuth.Kind.of(rs.getString("CisAuth")), rs.getString("CisSecretRef"),
+                        rs.getString("CisAuthHeader"), rs.getString("CisTokenUrl"), rs.getString("CisClientId"),
+                        rs.getString("CisScope"))));
         Map<String, Biller> byId = new LinkedHashMap<>();
         billers.forEach(b -> byId.put(b.id(), b));
         snapshot = new Snapshot(Map.copyOf(byId), clock.instant());

@@ -187,6 +187,7 @@ class SqlFilesTest {
                 case "kind" -> "biller-batch";
                 case "lane" -> "production";
                 case "mode" -> "adapter";
+                case "cisAuth" -> "api-key";
                 case "state" -> "Processed";
                 case "status" -> "Running";
                 case "outcome" -> "Failed";

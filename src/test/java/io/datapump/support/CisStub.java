@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -55,6 +56,14 @@ public final class CisStub implements AutoCloseable {
     private final ScheduledExecutorService latency = Executors.newScheduledThreadPool(2);
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> maxInFlight = new ConcurrentHashMap<>();
+    /** Billers whose calls must carry credentials, and what counts as valid for each. */
+    private final Map<String, Function<HttpExchange, Boolean>> credentials = new ConcurrentHashMap<>();
+    /** OAuth2 clients of the token endpoint: client id → its secret as the stub knows it now. */
+    private final Map<String, Supplier<String>> clients = new ConcurrentHashMap<>();
+    /** Issued access tokens → the client they were issued to. */
+    private final Map<String, String> tokens = new ConcurrentHashMap<>();
+    private final AtomicInteger tokenFetches = new AtomicInteger();
+    private volatile long tokenLifetimeSeconds = 3600;
 
     public CisStub() {
         this(0);
@@ -72,6 +81,7 @@ public final class CisStub implements AutoCloseable {
         }
         server.setExecutor(Executors.newFixedThreadPool(32));
         server.createContext("/cis/", this::handle);
+        server.createContext("/oauth2/token", this::token);
         server.start();
     }
 
@@ -82,6 +92,80 @@ public final class CisStub implements AutoCloseable {
     /** The CIS base URL to register for a biller. */
     public String baseUrl(String billerId) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/cis/" + billerId;
+    }
+
+    /** The stub's OAuth2 token endpoint (client credentials in HTTP Basic, as Spring Security sends them). */
+    public String tokenUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/oauth2/token";
+    }
+
+    /** The biller's calls are answered 401 unless {@code header} carries the key (as it is when the call comes). */
+    public void requireApiKey(String billerId, String header, Supplier<String> key) {
+        credentialHeader.put(billerId, header);
+        credentials.put(billerId, http -> key.get().equals(http.getRequestHeaders().getFirst(header)));
+    }
+
+    /**
+     * The biller's calls are answered 401 unless they carry a bearer token the token endpoint issued to
+     * {@code clientId}, which gets tokens for {@code secret} (as it is when the token is asked for).
+     */
+    public void requireBearer(String billerId, String clientId, Supplier<String> secret) {
+        clients.put(clientId, secret);
+        credentialHeader.put(billerId, "Authorization");
+        credentials.put(billerId, http -> {
+            String header = http.getRequestHeaders().getFirst("Authorization");
+            return header != null && header.startsWith("Bearer ")
+                    && clientId.equals(tokens.get(header.substring("Bearer ".length())));
+        });
+    }
+
+    /** The expires_in of tokens issued from now on. */
+    public void tokenLifetime(java.time.Duration lifetime) {
+        this.tokenLifetimeSeconds = lifetime.toSeconds();
+    }
+
+    /** Every token issued so far stops being accepted (as when the CIS rotates its keys). */
+    public void revokeTokens() {
+        tokens.clear();
+    }
+
+    /** Token requests that were answered with a token. */
+    public int tokenFetches() {
+        return tokenFetches.get();
+    }
+
+    /** The Authorization or api-key header values the biller's calls carried, in order. */
+    public List<String> credentialsSeen(String billerId) {
+        return List.copyOf(seen.getOrDefault(billerId, List.of()));
+    }
+
+    private final Map<String, List<String>> seen = new ConcurrentHashMap<>();
+    private final Map<String, String> credentialHeader = new ConcurrentHashMap<>();
+
+    private void token(HttpExchange http) throws IOException {
+        String form;
+        try (InputStream in = http.getRequestBody()) {
+            form = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        String header = http.getRequestHeaders().getFirst("Authorization");
+        String clientId = null;
+        String secret = null;
+        if (header != null && header.startsWith("Basic ")) {
+            String pair = new String(java.util.Base64.getDecoder().decode(header.substring(6)), StandardCharsets.UTF_8);
+            int colon = pair.indexOf(':');
+            clientId = java.net.URLDecoder.decode(pair.substring(0, colon), StandardCharsets.UTF_8);
+            secret = java.net.URLDecoder.decode(pair.substring(colon + 1), StandardCharsets.UTF_8);
+        }
+        Supplier<String> expected = clientId == null ? null : clients.get(clientId);
+        if (!form.contains("grant_type=client_credentials") || expected == null || !expected.get().equals(secret)) {
+            answer(http, new Reply(401, 0, Map.of(), "{\"error\":\"invalid_client\"}"));
+            return;
+        }
+        String token = java.util.UUID.randomUUID().toString();
+        tokens.put(token, clientId);
+        tokenFetches.incrementAndGet();
+        answer(http, new Reply(200, 0, Map.of(), "{\"access_token\":\"" + token
+                + "\",\"token_type\":\"Bearer\",\"expires_in\":" + tokenLifetimeSeconds + "}"));
     }
 
     /** Chooses the HTTP status per call; the call's status field is not yet set when this is asked. */
@@ -135,7 +219,15 @@ public final class CisStub implements AutoCloseable {
         }
         int now = inFlight.computeIfAbsent(call.billerId(), b -> new AtomicInteger()).incrementAndGet();
         maxInFlight.computeIfAbsent(call.billerId(), b -> new AtomicInteger()).accumulateAndGet(now, Math::max);
-        Reply reply = "POST".equals(http.getRequestMethod()) ? responder.apply(call) : Reply.of(405);
+        Function<HttpExchange, Boolean> demanded = credentials.get(call.billerId());
+        if (demanded != null) {
+            String given = http.getRequestHeaders().getFirst(credentialHeader.get(call.billerId()));
+            seen.computeIfAbsent(call.billerId(), b -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                    .add(String.valueOf(given));
+        }
+        Reply reply = !"POST".equals(http.getRequestMethod()) ? Reply.of(405)
+                : demanded != null && !demanded.apply(http) ? Reply.of(401, "{\"error\":\"invalid_token\"}")
+                : responder.apply(call);
         synchronized (this) {
             calls.add(new Call(call.billerId(), call.resource(), key, call.correlationId(), body, reply.status()));
         }

@@ -104,6 +104,23 @@ public final class Pump implements BeforeAllCallback, AfterAllCallback {
             return this;
         }
 
+        /** Its CIS wants an api key in {@code header}, from the mounted secret {@code secretRef}. */
+        public BillerSpec apiKey(String secretRef, String header) {
+            biller.getCisAuth().setKind("api-key");
+            biller.getCisAuth().setSecretRef(secretRef);
+            biller.getCisAuth().setHeader(header);
+            return this;
+        }
+
+        /** Its CIS wants OAuth2 client-credentials tokens from the test's CIS stub, the client secret mounted as {@code secretRef}. */
+        public BillerSpec oauth2(String secretRef, String clientId) {
+            biller.getCisAuth().setKind("oauth2-client-credentials");
+            biller.getCisAuth().setSecretRef(secretRef);
+            biller.getCisAuth().setClientId(clientId);
+            biller.getCisAuth().setTokenUrl(cis.tokenUrl());
+            return this;
+        }
+
         /** Work items the shard starts with, per item type. */
         public BillerSpec items(int payments, int paperlessRegistrations) {
             items.put("payment", payments);
