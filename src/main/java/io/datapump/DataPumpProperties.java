@@ -180,6 +180,7 @@ public class DataPumpProperties {
         @Min(1) private int responseTimeout = 10000;
         @Min(1) @Max(1000) private int maxConcurrentPerBiller = 8;
         @NotNull private Duration busyRetryDelay = Duration.ofSeconds(1);
+        @NotNull private Duration slotLease = Duration.ofSeconds(30);
         @NotNull private String confirmationField = "confirmationId";
         private boolean requireHttps;
         @Valid private final CircuitBreaker circuitBreaker = new CircuitBreaker();
@@ -193,6 +194,8 @@ public class DataPumpProperties {
         public void setMaxConcurrentPerBiller(int n) { this.maxConcurrentPerBiller = n; }
         public Duration getBusyRetryDelay() { return busyRetryDelay; }
         public void setBusyRetryDelay(Duration busyRetryDelay) { this.busyRetryDelay = busyRetryDelay; }
+        public Duration getSlotLease() { return slotLease; }
+        public void setSlotLease(Duration slotLease) { this.slotLease = slotLease; }
         public boolean isRequireHttps() { return requireHttps; }
         public void setRequireHttps(boolean requireHttps) { this.requireHttps = requireHttps; }
         public String getConfirmationField() { return confirmationField; }

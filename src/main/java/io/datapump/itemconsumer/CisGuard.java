@@ -1,21 +1,13 @@
 package io.datapump.itemconsumer;
 
-import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.github.resilience4j.bulkhead.Bulkhead;
-import io.github.resilience4j.bulkhead.BulkheadConfig;
-import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
-import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import io.datapump.DataPumpProperties;
 import io.datapump.failure.DeferredFailure;
+import io.datapump.failure.Failure;
 import io.datapump.failure.FailureClassifier;
 import io.datapump.message.ItemMessage;
 
@@ -28,44 +20,41 @@ import org.apache.camel.support.EventNotifierSupport;
 import org.springframework.stereotype.Component;
 
 /**
- * Per-biller protection of the CIS call: a circuit breaker and a concurrency limit for every biller, so one biller's
- * broken CIS neither gets hammered nor starves the others. {@link #enter} runs before the item is claimed: a biller
- * at its limit or with an open breaker gets its item deferred (a durable retry that spends no retry and holds no
- * consumer thread). Each CIS call's outcome is fed to the biller's breaker from Camel's exchange-sent events; a
- * breaker permission for a quick redelivery is asked for by {@link #permitsRetry}.
+ * Per-biller protection of the CIS call: a concurrency limit, a circuit breaker and a Retry-After hold for every
+ * biller, shared by all pump processes ({@link SharedCisLimits}), so one biller's broken CIS neither gets hammered
+ * nor starves the others. {@link #enter} runs before the item is claimed: a biller at its limit, with an open breaker
+ * or held by a 429 gets its item deferred (a durable retry that spends no retry and holds no consumer thread). Each
+ * CIS call's outcome is fed to the biller's breaker from Camel's exchange-sent events; whether a quick redelivery may
+ * call again is asked by {@link #permitsRetry}.
  */
 @Component("cisGuard")
 public class CisGuard extends EventNotifierSupport {
 
     public static final String BILLER_BUSY = "BillerBusy";
     public static final String CIRCUIT_OPEN = "CisCircuitOpen";
+    public static final String CIS_HELD = "CisHeld";
     public static final String MISCONFIGURED = "CisMisconfigured";
     static final String PERMIT = "DataPumpCisPermit";
+    private static final String RATE_LIMITED = "CisRateLimited";
 
-    private final CircuitBreakerRegistry breakers;
-    private final BulkheadRegistry bulkheads;
+    private final SharedCisLimits limits;
     private final FailureClassifier classifier;
     private final DataPumpProperties.Cis settings;
 
-    /** What an exchange holds: a concurrency slot, and maybe a breaker permission for its next CIS call. */
+    /** What an exchange holds: a concurrency slot, and whether its next CIS call is permitted. */
     static final class Permit implements Synchronization {
-        final Bulkhead bulkhead;
-        final CircuitBreaker breaker;
-        final AtomicBoolean slotHeld = new AtomicBoolean(true);
-        final AtomicBoolean callPermitted = new AtomicBoolean(true);
+        final SharedCisLimits limits;
+        final SharedCisLimits.Slot slot;
+        final java.util.concurrent.atomic.AtomicBoolean callPermitted = new java.util.concurrent.atomic.AtomicBoolean(true);
 
-        Permit(Bulkhead bulkhead, CircuitBreaker breaker) {
-            this.bulkhead = bulkhead;
-            this.breaker = breaker;
+        Permit(SharedCisLimits limits, SharedCisLimits.Slot slot) {
+            this.limits = limits;
+            this.slot = slot;
         }
 
         void release() {
-            if (callPermitted.compareAndSet(true, false)) {
-                breaker.releasePermission();
-            }
-            if (slotHeld.compareAndSet(true, false)) {
-                bulkhead.onComplete();
-            }
+            callPermitted.set(false);
+            limits.release(slot);
         }
 
         @Override
@@ -86,27 +75,12 @@ public class CisGuard extends EventNotifierSupport {
     private final CisAuthentication authentication;
 
     public CisGuard(DataPumpProperties properties, FailureClassifier classifier, MeterRegistry meters,
-                    CamelContext camel, CisAuthentication authentication) {
+                    CamelContext camel, SharedCisLimits limits, CisAuthentication authentication) {
         this.settings = properties.getCis();
         this.authentication = authentication;
         this.classifier = classifier;
         this.meters = meters;
-        DataPumpProperties.CircuitBreaker cb = settings.getCircuitBreaker();
-        this.breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(cb.getSlidingWindow())
-                .minimumNumberOfCalls(cb.getMinimumCalls())
-                .failureRateThreshold(cb.getFailureRateThreshold())
-                .waitDurationInOpenState(cb.getWaitInOpen())
-                .permittedNumberOfCallsInHalfOpenState(cb.getHalfOpenCalls())
-                .automaticTransitionFromOpenToHalfOpenEnabled(false)
-                .build());
-        this.bulkheads = BulkheadRegistry.of(BulkheadConfig.custom()
-                .maxConcurrentCalls(settings.getMaxConcurrentPerBiller())
-                .maxWaitDuration(Duration.ZERO)
-                .build());
-        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
-        TaggedBulkheadMetrics.ofBulkheadRegistry(bulkheads).bindTo(meters);
+        this.limits = limits;
         camel.getManagementStrategy().addEventNotifier(this);
     }
 
@@ -138,42 +112,32 @@ public class CisGuard extends EventNotifierSupport {
             throw new DeferredFailure(MISCONFIGURED, settings.getCircuitBreaker().getWaitInOpen(),
                     "biller " + item.billerId() + " is misconfigured: " + problem);
         }
-        Bulkhead bulkhead = bulkheads.bulkhead(item.billerId());
-        if (!bulkhead.tryAcquirePermission()) {
-            throw new DeferredFailure(BILLER_BUSY, settings.getBusyRetryDelay(), "biller " + item.billerId()
-                    + " already has " + settings.getMaxConcurrentPerBiller() + " CIS calls in flight");
-        }
-        CircuitBreaker breaker = breakers.circuitBreaker(item.billerId());
-        if (!breaker.tryAcquirePermission()) {
-            bulkhead.onComplete();
-            throw new DeferredFailure(CIRCUIT_OPEN, settings.getCircuitBreaker().getWaitInOpen(),
-                    "the CIS circuit breaker of biller " + item.billerId() + " is " + breaker.getState());
-        }
-        Permit permit = new Permit(bulkhead, breaker);
+        Permit permit = new Permit(limits, limits.acquire(context.shard(), item.billerId()));
         exchange.setProperty(PERMIT, permit);
         exchange.getExchangeExtension().addOnCompletion(permit);
     }
 
-    /** Before a quick redelivery: the breaker must still allow a call (asked once per call). */
+    /** Before a quick redelivery: the shared breaker must still allow a call (asked once per call). */
     public boolean permitsRetry(Exchange exchange) {
         Permit permit = exchange.getProperty(PERMIT, Permit.class);
         if (permit == null || permit.callPermitted.get()) {
             return true;
         }
-        if (permit.breaker.tryAcquirePermission()) {
+        if (permit.slot.held.get() && limits.allowsAnotherCall(permit.slot)) {
             permit.callPermitted.set(true);
             return true;
         }
         return false;
     }
 
-    /** Whether the biller's breaker is open now (a failed item is then deferred rather than charged a retry). */
+    /** Whether this process last saw the biller's breaker open (a failed item is then deferred, not charged a retry). */
     public boolean isOpen(String billerId) {
-        return breakers.circuitBreaker(billerId).getState() == CircuitBreaker.State.OPEN;
+        return limits.knownOpen(billerId);
     }
 
+    /** The biller's shared breaker state now. */
     public CircuitBreaker.State state(String billerId) {
-        return breakers.circuitBreaker(billerId).getState();
+        return limits.state(billerId);
     }
 
     /** The CIS latency histogram: per biller and lane, by status class (2xx, 4xx, 5xx…, or error: no answer). */
@@ -221,15 +185,20 @@ public class CisGuard extends EventNotifierSupport {
                 || !permit.callPermitted.compareAndSet(true, false)) {
             return;
         }
-        Duration took = Duration.ofMillis(sent.getTimeTaken());
         Throwable failure = exchange.getException();
         if (failure == null) {
-            permit.breaker.onSuccess(took.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
-        } else if (classifier.classify(failure).isTransient()) {
-            permit.breaker.onError(took.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS, failure);
+            limits.succeeded(permit.slot);
+            return;
+        }
+        Failure judged = classifier.classify(failure);
+        if (judged.isTransient()) {
+            if (RATE_LIMITED.equals(judged.errorClass()) && judged.retryAfter() != null) {
+                limits.hold(permit.slot, judged.retryAfter());
+            }
+            limits.failed(permit.slot);
         } else {
             // the CIS answered (e.g. 400): it is up, whatever it thought of this item
-            permit.breaker.onSuccess(took.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+            limits.succeeded(permit.slot);
         }
     }
 }

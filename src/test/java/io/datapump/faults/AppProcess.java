@@ -163,6 +163,17 @@ final class AppProcess {
         }
     }
 
+    /** The body of a GET as the operator, or "" when nothing answers. */
+    String get(String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .header("Authorization", TestUsers.basic(TestUsers.OPERATOR, TestUsers.OPERATOR_PASSWORD))
+                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
     /** POSTs a JSON body as the operator; returns the HTTP status, or -1 when nothing answers. */
     int post(String path, String json) {
         try {
