@@ -144,16 +144,8 @@ final class BenchPump implements AutoCloseable {
             if (!register) {
                 continue;
             }
-            Map<String, Object> params = new HashMap<>();
-            params.put("id", b.id());
-            params.put("name", b.name());
-            params.put("lane", b.lane().id());
-            params.put("enabled", true);
-            params.put("paused", false);
-            params.put("shardJdbcUrl", b.shardJdbcUrl());
-            params.put("cisBaseUrl", b.cisBaseUrl());
-            // registry column of direct publishing (main); ignored where the SQL has no :mode
-            params.put("mode", "adapter");
+            Map<String, Object> params = io.datapump.local.LocalSetup.registryRow(
+                    new Biller(b.id(), b.name(), b.lane(), true, false, b.shardJdbcUrl(), b.cisBaseUrl()));
             new org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate(registry)
                     .update(SqlFiles.get("local/upsert-biller-insert"), params);
         }

@@ -152,6 +152,14 @@ public class LocalSetup implements InitializingBean {
     }
 
     private void upsert(Biller biller) {
+        Map<String, Object> params = registryRow(biller);
+        if (registry.update(SqlFiles.get("local/upsert-biller-update"), params) == 0) {
+            registry.update(SqlFiles.get("local/upsert-biller-insert"), params);
+        }
+    }
+
+    /** The parameters of local/upsert-biller-insert.sql and -update.sql for a biller. */
+    public static Map<String, Object> registryRow(Biller biller) {
         Map<String, Object> params = new HashMap<>();
         params.put("id", biller.id());
         params.put("name", biller.name());
@@ -168,9 +176,7 @@ public class LocalSetup implements InitializingBean {
         params.put("cisTokenUrl", auth.tokenUrl());
         params.put("cisClientId", auth.clientId());
         params.put("cisScope", auth.scope());
-        if (registry.update(SqlFiles.get("local/upsert-biller-update"), params) == 0) {
-            registry.update(SqlFiles.get("local/upsert-biller-insert"), params);
-        }
+        return params;
     }
 
     private void provisionShard(Biller biller, Map<String, Integer> items) {
