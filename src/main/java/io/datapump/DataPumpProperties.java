@@ -131,7 +131,15 @@ public class DataPumpProperties {
         @Min(1) private int defaultRate = 50;
         @Min(1) private int maxRate = 1000;
         @Min(1) @Max(10_000) private int pageSize = 500;
+        @NotNull private Duration canaryTimeout = Duration.ofMinutes(5);
+        @NotNull private Duration resumeCheck = Duration.ofSeconds(15);
 
+        /** How long a replay waits for its canary items to be Processed before it gives up (CanaryFailed). */
+        public Duration getCanaryTimeout() { return canaryTimeout; }
+        public void setCanaryTimeout(Duration canaryTimeout) { this.canaryTimeout = canaryTimeout; }
+        /** How often a process looks for replay jobs whose process is gone, to resume them. */
+        public Duration getResumeCheck() { return resumeCheck; }
+        public void setResumeCheck(Duration resumeCheck) { this.resumeCheck = resumeCheck; }
         public int getDefaultRate() { return defaultRate; }
         public void setDefaultRate(int defaultRate) { this.defaultRate = defaultRate; }
         public int getMaxRate() { return maxRate; }

@@ -63,7 +63,9 @@ class DeadProcessRecoveryTest {
         registry.add("datapump.heartbeat.interval", () -> "500ms");
         registry.add("datapump.heartbeat.timeout", () -> "2s");
         // the leases stay at their 5-minute defaults: only the heartbeats can release these rows in time
-        TestBillers.into(registry).biller("hearts", false, true, 0, 0, CIS).biller("races", false, true, 0, 0, CIS);
+        registry.add("datapump.replay.resume-check", () -> "500ms");
+        TestBillers.into(registry).biller("hearts", false, true, 0, 0, CIS).biller("races", false, true, 0, 0, CIS)
+                .biller("resumed", false, true, 0, 0, CIS);
     }
 
     @TestConfiguration
@@ -167,6 +169,34 @@ class DeadProcessRecoveryTest {
         assertThat(probe.state("hearts", liveAttempt)).isEqualTo("Processing");
         await().atMost(Duration.ofSeconds(10)).until(() -> heartbeats("silent-pod") + heartbeats("stopped-pod") == 0);
         assertThat(heartbeats("live-pod")).isEqualTo(1);
+    }
+
+    @Test
+    void aReplayWhoseProcessStoppedBeatingIsResumedWhereItWasAndDeliversEachItemOnce() {
+        // given: six failed items, and a replay job of a process that stopped beating a minute ago, after it had
+        // replayed (and delivered) the first two
+        Shard shard = new ShardProbe(registry, shards).shard("resumed");
+        List<Long> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            ids.add(control(shard, i < 2 ? "Processed" : "Failed", "gone-pod", 1));
+        }
+        heartbeat("gone-pod", "DATEADD(MINUTE, -1, CURRENT_TIMESTAMP)", false);
+        registryDb.update("INSERT INTO Replay (ReplayId, RequestedBy, RequestedAt, Source, Selection, Reason,"
+                + " RatePerSecond, Selected, Replayed, Skipped, Status, Canary, RunBy, CursorBillerId, CursorRecordId)"
+                + " VALUES ('resume-me', 'operator', CURRENT_TIMESTAMP, 'control-table', :selection, 'resume test', 50,"
+                + " 6, 2, 0, 'Running', 0, 'gone-pod', 'resumed', :cursor)",
+                Map.of("selection", "{\"billerId\":\"resumed\"}", "cursor", ids.get(1)));
+
+        // when: a live process looks for jobs whose process is gone (every resume-check)
+
+        // then: it takes the job over and finishes it: the four left are delivered once, the first two not again
+        await().atMost(Duration.ofSeconds(30)).until(() -> "Completed".equals(replays.status("resume-me").status()));
+        assertThat(replays.status("resume-me").replayed()).isEqualTo(6);
+        assertThat(replays.status("resume-me").runBy()).isNotEqualTo("gone-pod");
+        ShardProbe probe = new ShardProbe(registry, shards);
+        await().atMost(Duration.ofSeconds(20)).until(() -> probe.inState("resumed", "Processed") == 6);
+        assertThat(CIS.acceptedFor("resumed")).extracting(CisStub.Call::idempotencyKey)
+                .containsExactlyInAnyOrderElementsOf(ids.subList(2, 6).stream().map(id -> key("resumed", id)).toList());
     }
 
     @Test

@@ -43,7 +43,8 @@ class ReplayTest {
 
     @BeforeAll
     static void billers() {
-        for (String id : List.of("group", "both-ways", "paced", "archived", "stubborn")) {
+        for (String id : List.of("group", "both-ways", "paced", "archived", "stubborn", "canary-fails",
+                "canary-passes", "cancelled")) {
             PUMP.biller(id).create();
         }
         PUMP.biller("replay-off").disabled().create();
@@ -181,6 +182,105 @@ class ReplayTest {
         // then: it took at least the three seconds the rate allows for twenty items
         assertThat(Duration.between(start, Instant.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
         await().atMost(Duration.ofSeconds(20)).until(() -> probe.inState("paced", "Processed") == 20);
+    }
+
+    @Test
+    void aCanaryThatFailsAgainStopsTheReplayAndNothingMoreIsReplayed() {
+        // given: ten items the CIS rejected, and it still rejects them
+        BROKEN.add("canary-fails");
+        List<Long> ids = failed("canary-fails", 10);
+        int callsBefore = CIS.calls().size();
+
+        // when: the group is replayed with a canary of two
+        ResponseEntity<JsonNode> accepted = http.postForEntity("/api/replay",
+                Map.of("billerId", "canary-fails", "canary", 2, "reason", "try two first"), JsonNode.class);
+        String location = accepted.getHeaders().getLocation().toString();
+
+        // then: the job stops as CanaryFailed, saying which item failed again
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                "CanaryFailed".equals(http.getForObject(location, JsonNode.class).get("status").asText()));
+        JsonNode job = http.getForObject(location, JsonNode.class);
+        assertThat(job.get("replayed").asInt()).isEqualTo(2);
+        assertThat(job.get("canaryIds")).hasSize(2);
+        assertThat(job.get("error").asText()).contains("failed again").contains("CisRejected")
+                .contains("nothing more was replayed");
+        // and only the two canary items went to the CIS again; the other eight were not touched
+        assertThat(CIS.calls().subList(callsBefore, CIS.calls().size())).hasSize(2)
+                .allMatch(c -> c.billerId().equals("canary-fails"));
+        assertThat(probe.inState("canary-fails", "Failed")).isEqualTo(10);
+        assertThat(ids.subList(2, 10)).allMatch(id -> probe.attempts("canary-fails", id).size() == 1);
+
+        // and when: the CIS is fixed and the group replayed again, every item is delivered once
+        BROKEN.remove("canary-fails");
+        replayAll("canary-fails", 10);
+    }
+
+    /** Replays every failed item of the biller and waits until {@code n} of its items are Processed. */
+    private void replayAll(String billerId, int n) {
+        http.postForEntity("/api/replay", Map.of("billerId", billerId, "rate", 100), JsonNode.class);
+        await().atMost(Duration.ofSeconds(30)).until(() -> probe.inState(billerId, "Processed") == n);
+        assertThat(CIS.acceptedFor(billerId)).extracting(CisStub.Call::idempotencyKey).hasSize(n)
+                .doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aCanaryThatIsDeliveredLetsTheReplayGoOnWithTheRest() {
+        // given: ten failed items, and the CIS fixed
+        BROKEN.add("canary-passes");
+        failed("canary-passes", 10);
+        BROKEN.remove("canary-passes");
+
+        // when: replayed with a canary of three
+        ResponseEntity<JsonNode> accepted = http.postForEntity("/api/replay",
+                Map.of("billerId", "canary-passes", "canary", 3), JsonNode.class);
+        String location = accepted.getHeaders().getLocation().toString();
+
+        // then: the canary passes, the rest follow, each item is delivered once
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                "Completed".equals(http.getForObject(location, JsonNode.class).get("status").asText()));
+        JsonNode job = http.getForObject(location, JsonNode.class);
+        assertThat(job.get("canaryState").asText()).isEqualTo("Passed");
+        assertThat(job.get("replayed").asInt()).isEqualTo(10);
+        await().atMost(Duration.ofSeconds(20)).until(() -> probe.inState("canary-passes", "Processed") == 10);
+        assertThat(CIS.acceptedFor("canary-passes")).extracting(CisStub.Call::idempotencyKey).hasSize(10)
+                .doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aRunningReplayIsCancelledBeforeItsNextItemAndTheRestStayFailed() {
+        // given: thirty failed items, replayed at two a second
+        BROKEN.add("cancelled");
+        failed("cancelled", 30);
+        BROKEN.remove("cancelled");
+        ResponseEntity<JsonNode> accepted = http.postForEntity("/api/replay",
+                Map.of("billerId", "cancelled", "rate", 2), JsonNode.class);
+        String location = accepted.getHeaders().getLocation().toString();
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                http.getForObject(location, JsonNode.class).get("replayed").asInt() >= 1);
+
+        // when: the operator cancels it
+        ResponseEntity<JsonNode> cancel = http.postForEntity(location + "/cancel", null, JsonNode.class);
+
+        // then: it stops as Cancelled, saying by whom; what it did not reach stays Failed
+        assertThat(cancel.getStatusCode().value()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                "Cancelled".equals(http.getForObject(location, JsonNode.class).get("status").asText()));
+        JsonNode job = http.getForObject(location, JsonNode.class);
+        int replayed = job.get("replayed").asInt();
+        assertThat(replayed).isBetween(1, 29);
+        assertThat(job.get("error").asText()).contains("cancelled by operator");
+        await().atMost(Duration.ofSeconds(20)).until(() -> probe.inState("cancelled", "Processed") == replayed);
+        assertThat(probe.inState("cancelled", "Failed")).isEqualTo(30 - replayed);
+        // and: cancelling again is refused, and both calls are audited
+        assertThat(http.postForEntity(location + "/cancel", null, JsonNode.class).getStatusCode().value())
+                .isEqualTo(409);
+        JsonNode audit = http.getForObject("/api/audit", JsonNode.class).get("entries");
+        assertThat(audit.findValuesAsText("Action")).contains("replay-cancel");
+        // and: a viewer may not cancel
+        assertThat(PUMP.viewer().postForEntity(location + "/cancel", null, String.class).getStatusCode().value())
+                .isEqualTo(403);
+        // and: a later replay delivers the rest, each once
+        replayAll("cancelled", 30);
     }
 
     @Test

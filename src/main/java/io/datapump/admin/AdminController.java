@@ -83,6 +83,20 @@ public class AdminController {
         return replays.status(id);
     }
 
+    /** Asks a running replay job to stop before its next item; 409 when it is not running. */
+    @PostMapping("/replays/{id}/cancel")
+    public ReplayStatus cancelReplay(@PathVariable("id") String id, HttpServletRequest request) {
+        String actor = AdminAudit.actor(request);
+        try {
+            ReplayStatus status = replays.cancel(id, actor);
+            audit.record(actor, "replay-cancel", id, null, "cancel requested");
+            return status;
+        } catch (ApiException e) {
+            audit.record(actor, "replay-cancel", id, null, "refused: " + e.getMessage());
+            throw e;
+        }
+    }
+
     /** Replays the item messages on a lane's dead-letter queue (dryRun: count and sample, where browsable). */
     @PostMapping("/replay/dead-letters")
     public Map<String, Object> replayDeadLetters(@RequestParam(name = "lane", defaultValue = "production") String lane,

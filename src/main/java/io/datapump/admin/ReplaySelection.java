@@ -10,10 +10,19 @@ import java.util.List;
  * @param failedFrom items that failed at or after this time
  * @param failedTo   items that failed before this time
  * @param rate       items per second (default datapump.replay.default-rate)
+ * @param canary     replay this many items first and go on only when each of them is Processed; stop if any fails
+ *                   again (0 or none: no canary)
  */
 public record ReplaySelection(String billerId, List<Long> recordIds, String itemType, String errorClass,
                               Instant failedFrom, Instant failedTo, Boolean all, Boolean dryRun, Integer rate,
-                              String reason) {
+                              Integer canary, String reason) {
+
+    /** The most canary items a replay may name. */
+    public static final int MAX_CANARY = 100;
+
+    public int canaryItems() {
+        return canary == null ? 0 : canary;
+    }
 
     public boolean isDryRun() {
         return Boolean.TRUE.equals(dryRun);
@@ -36,6 +45,9 @@ public record ReplaySelection(String billerId, List<Long> recordIds, String item
         }
         if (failedFrom != null && failedTo != null && !failedFrom.isBefore(failedTo)) {
             throw ApiException.badRequest("failedFrom must be before failedTo");
+        }
+        if (canary != null && (canary < 0 || canary > MAX_CANARY)) {
+            throw ApiException.badRequest("canary must be between 0 and " + MAX_CANARY + " items");
         }
         if (rate != null && (rate < 1 || rate > maxRate)) {
             throw ApiException.badRequest("rate must be between 1 and " + maxRate + " items per second");

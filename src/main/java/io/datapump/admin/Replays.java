@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,6 +26,7 @@ import io.datapump.control.ControlRecords;
 import io.datapump.message.ItemMessage;
 import io.datapump.message.KillDate;
 import io.datapump.recovery.Archiver;
+import io.datapump.recovery.Heartbeats;
 import io.datapump.recovery.Republishing.Republish;
 import io.datapump.recovery.Republishing;
 import io.datapump.registry.Biller;
@@ -39,7 +42,9 @@ import org.springframework.stereotype.Service;
 
 /**
  * Replay of failed items from the control table: a dry run counts and samples a selection; a real replay runs as a
- * background job at a limited rate, recorded in the registry's Replay table. Replaying one item takes its row out of
+ * background job at a limited rate, recorded in the registry's Replay table. A job may replay a canary first (the
+ * first N items alone; it goes on only when each is Processed), can be cancelled, and saves where it got to with
+ * every page: when its process dies, a live one takes it over and resumes it ({@link #resumeOrphans}). Replaying one item takes its row out of
  * Failed and publishes a fresh item message (new kill date, no retries spent) through {@link Republishing}, so two
  * replays of the same item (from the table and from a dead-letter message) never both publish it.
  */
@@ -58,15 +63,27 @@ public class Replays implements DisposableBean {
     private final MeterRegistry meters;
     private final Archiver archiver;
     private final DataPumpProperties.Replay settings;
-    private final ExecutorService jobs = Executors.newFixedThreadPool(2, r -> {
+    private final Heartbeats heartbeats;
+    private final String processorId;
+    private final long heartbeatTimeoutSeconds;
+    private final ExecutorService jobs = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "replay-job");
+        t.setDaemon(true);
+        return t;
+    });
+    private final ScheduledExecutorService resumer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "replay-resumer");
         t.setDaemon(true);
         return t;
     });
 
     public Replays(BillerRegistry registry, ShardDataSources shards, Republishing republishing, KillDate killDate,
                    NamedParameterJdbcTemplate registryDb,
-                   ObjectMapper json, MeterRegistry meters, Archiver archiver, DataPumpProperties properties) {
+                   ObjectMapper json, MeterRegistry meters, Archiver archiver, DataPumpProperties properties,
+                   Heartbeats heartbeats) {
+        this.heartbeats = heartbeats;
+        this.processorId = heartbeats.processorId();
+        this.heartbeatTimeoutSeconds = Math.max(1, properties.getHeartbeat().getTimeout().toSeconds());
         this.archiver = archiver;
         this.registry = registry;
         this.shards = shards;
@@ -76,6 +93,8 @@ public class Replays implements DisposableBean {
         this.json = json;
         this.meters = meters;
         this.settings = properties.getReplay();
+        long every = settings.getResumeCheck().toMillis();
+        resumer.scheduleWithFixedDelay(this::resumeOrphans, every, every, TimeUnit.MILLISECONDS);
     }
 
     /** One Failed row selected for replay. */
@@ -124,9 +143,26 @@ public class Replays implements DisposableBean {
         row.put("reason", selection.reason());
         row.put("rate", rate);
         row.put("selected", (int) Math.min(Integer.MAX_VALUE, selected));
+        row.put("canary", selection.canaryItems());
+        row.put("canaryState", selection.canaryItems() > 0 ? CANARY_REPLAYING : null);
+        row.put("runBy", processorId);
         registryDb.update(SqlFiles.get("registry/replay-insert"), row);
-        jobs.submit(() -> run(id, selection, billers, rate));
+        Job job = new Job(id, selection, rate, selection.canaryItems());
+        job.canaryState = selection.canaryItems() > 0 ? CANARY_REPLAYING : null;
+        jobs.submit(() -> run(job));
         return status(id);
+    }
+
+    /**
+     * Asks a running job to stop: it stops before its next item (or while it waits for its canary) as Cancelled.
+     * 409 when the job is not running.
+     */
+    public ReplayStatus cancel(String replayId, String actor) {
+        ReplayStatus status = status(replayId);
+        if (registryDb.update(SqlFiles.get("registry/replay-cancel"), Map.of("replayId", replayId, "actor", actor)) == 0) {
+            throw ApiException.conflict("replay " + replayId + " is not running (" + status.status() + ")");
+        }
+        return status(replayId);
     }
 
     public ReplayStatus status(String replayId) {
@@ -160,44 +196,271 @@ public class Replays implements DisposableBean {
         return replay(candidate) ? Outcome.REPLAYED : Outcome.NOT_FAILED;
     }
 
-    private void run(String id, ReplaySelection selection, List<Biller> billers, int rate) {
-        if (selection.byRecordIds()) {
-            billers.forEach(b -> archiver.restoreFailed(b, selection.recordIds()));
+    static final String CANARY_REPLAYING = "Replaying";
+    static final String CANARY_WAITING = "Waiting";
+    static final String CANARY_PASSED = "Passed";
+
+    /** A job as it runs: what it replays, and how far it got (saved with every page, so another process resumes it). */
+    static final class Job {
+        final String id;
+        final ReplaySelection selection;
+        final int rate;
+        final int canary;
+        int replayed;
+        int skipped;
+        String canaryState;
+        final List<String> canaryIds = new ArrayList<>();
+        String cursorBiller;
+        long cursorRecord;
+        long cancelCheckedAt;
+        long savedAt;
+
+        Job(String id, ReplaySelection selection, int rate, int canary) {
+            this.id = id;
+            this.selection = selection;
+            this.rate = rate;
+            this.canary = canary;
         }
-        RateLimiter limiter = RateLimiter.of("replay-" + id, RateLimiterConfig.custom()
-                .limitForPeriod(rate).limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ofMinutes(5))
-                .build());
-        int replayed = 0;
-        int skipped = 0;
+    }
+
+    /** The job ended (Completed, Cancelled, CanaryFailed, Failed): nothing more to do. */
+    private static final class Ended extends RuntimeException {
+        Ended() {
+            super(null, null, false, false);
+        }
+    }
+
+    private void run(Job job) {
+        ReplaySelection selection = job.selection;
+        RateLimiter limiter = RateLimiter.of("replay-" + job.id, RateLimiterConfig.custom()
+                .limitForPeriod(job.rate).limitRefreshPeriod(Duration.ofSeconds(1))
+                .timeoutDuration(Duration.ofMinutes(5)).build());
         try {
+            List<Biller> billers = billers(selection);
+            if (selection.byRecordIds() && job.cursorBiller == null) {
+                billers.forEach(b -> archiver.restoreFailed(b, selection.recordIds()));
+            }
+            if (CANARY_WAITING.equals(job.canaryState)) {
+                judgeCanary(job); // resumed while its canary was out
+            }
+            boolean atCursor = job.cursorBiller == null;
             for (Biller biller : billers) {
                 long afterId = 0;
+                if (!atCursor) {
+                    if (!biller.id().equals(job.cursorBiller)) {
+                        continue;
+                    }
+                    atCursor = true;
+                    afterId = job.cursorRecord;
+                }
                 while (true) {
-                    List<Candidate> page = page(biller, selection, afterId, settings.getPageSize());
+                    final long after = afterId;
+                    List<Candidate> page = page(biller, selection, afterId, settings.getPageSize()).stream()
+                            .filter(c -> c.recordId() > after).toList();
                     for (Candidate candidate : page) {
+                        checkCancel(job, false);
                         if (!limiter.acquirePermission()) {
                             throw new IllegalStateException("rate limiter gave no permit within its timeout");
                         }
                         if (replay(candidate)) {
-                            replayed++;
+                            job.replayed++;
+                            if (CANARY_REPLAYING.equals(job.canaryState)) {
+                                job.canaryIds.add(biller.id() + ":" + candidate.recordId());
+                            }
                         } else {
-                            skipped++;
+                            job.skipped++;
                         }
+                        job.cursorBiller = biller.id();
+                        job.cursorRecord = candidate.recordId();
                         afterId = candidate.recordId();
+                        if (CANARY_REPLAYING.equals(job.canaryState) && job.canaryIds.size() >= job.canary) {
+                            judgeCanary(job);
+                        }
+                        checkpoint(job);
                     }
-                    progress(id, replayed, skipped, "Running", null);
+                    save(job, "Running", null);
                     if (page.size() < settings.getPageSize() || selection.byRecordIds()) {
                         break;
                     }
                 }
             }
-            progress(id, replayed, skipped, "Completed", null);
-            LOG.info("Replay {} completed: {} replayed, {} skipped", id, replayed, skipped);
+            if (CANARY_REPLAYING.equals(job.canaryState) && !job.canaryIds.isEmpty()) {
+                judgeCanary(job); // the whole selection was smaller than the canary
+            }
+            end(job, "Completed", null);
+            LOG.info("Replay {} completed: {} replayed, {} skipped", job.id, job.replayed, job.skipped);
+        } catch (Ended ended) {
+            // its outcome is recorded
         } catch (RuntimeException e) {
-            boolean interrupted = Thread.currentThread().isInterrupted();
-            progress(id, replayed, skipped, interrupted ? "Interrupted" : "Failed", e.toString());
-            LOG.warn("Replay {} stopped after {} item(s): {}", id, replayed, e.toString());
+            if (Thread.currentThread().isInterrupted()) {
+                // this process is stopping: the job stays Running, and a live process resumes it where it was
+                save(job, "Running", null);
+                LOG.info("Replay {} paused at shutdown after {} item(s); another process resumes it", job.id,
+                        job.replayed);
+            } else {
+                end(job, "Failed", e.toString());
+                LOG.warn("Replay {} stopped after {} item(s): {}", job.id, job.replayed, e.toString());
+            }
         }
+    }
+
+    /**
+     * Waits until every canary item is Processed (then the job goes on) or one is Failed again, or the canary
+     * timeout passes (then the job ends CanaryFailed and nothing more is replayed).
+     */
+    private void judgeCanary(Job job) {
+        job.canaryState = CANARY_WAITING;
+        save(job, "Running", null);
+        long deadline = System.nanoTime() + settings.getCanaryTimeout().toNanos();
+        while (true) {
+            checkCancel(job, true);
+            Map<String, Map<String, Object>> states = canaryStates(job);
+            for (String item : job.canaryIds) {
+                Map<String, Object> row = states.get(item);
+                if (row != null && "Failed".equals(row.get("State"))) {
+                    end(job, "CanaryFailed", "canary item " + item + " failed again (" + row.get("LastErrorClass")
+                            + ": " + row.get("LastError") + "); nothing more was replayed");
+                    LOG.warn("Replay {}: canary item {} failed again; the job stopped", job.id, item);
+                    throw new Ended();
+                }
+            }
+            if (job.canaryIds.stream().allMatch(i -> states.containsKey(i)
+                    && "Processed".equals(states.get(i).get("State")))) {
+                job.canaryState = CANARY_PASSED;
+                save(job, "Running", null);
+                LOG.info("Replay {}: its {} canary item(s) were delivered; replaying the rest", job.id,
+                        job.canaryIds.size());
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                end(job, "CanaryFailed", "the canary items were not all Processed within "
+                        + settings.getCanaryTimeout() + " (datapump.replay.canary-timeout); nothing more was replayed");
+                throw new Ended();
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the canary", e);
+            }
+        }
+    }
+
+    /** The canary items' control rows, by billerId:recordId. */
+    private Map<String, Map<String, Object>> canaryStates(Job job) {
+        Map<String, List<Long>> byBiller = new LinkedHashMap<>();
+        for (String item : job.canaryIds) {
+            int colon = item.lastIndexOf(':');
+            byBiller.computeIfAbsent(item.substring(0, colon), b -> new ArrayList<>())
+                    .add(Long.parseLong(item.substring(colon + 1)));
+        }
+        Map<String, Map<String, Object>> states = new HashMap<>();
+        byBiller.forEach((billerId, ids) -> registry.find(billerId).ifPresent(biller -> shards.forBiller(biller)
+                .jdbc().queryForList(SqlFiles.get("status/replay-canary-states"), Map.of("recordIds", ids))
+                .forEach(r -> states.put(billerId + ":" + ((Number) r.get("DataPumpRecordId")).longValue(), r))));
+        return states;
+    }
+
+    /** At most once a second: the job's progress is saved (where it got to, for a live signal and for resuming). */
+    private void checkpoint(Job job) {
+        long t = System.nanoTime();
+        if (t - job.savedAt >= 1_000_000_000L) {
+            job.savedAt = t;
+            save(job, "Running", null);
+        }
+    }
+
+    /** Ends the job as Cancelled if an operator asked (looked up at most once a second, or now when {@code now}). */
+    private void checkCancel(Job job, boolean now) {
+        long t = System.nanoTime();
+        if (!now && t - job.cancelCheckedAt < 1_000_000_000L) {
+            return;
+        }
+        job.cancelCheckedAt = t;
+        ReplayStatus status = status(job.id);
+        if (status.cancelRequestedBy() != null) {
+            end(job, "Cancelled", "cancelled by " + status.cancelRequestedBy() + " after " + job.replayed
+                    + " item(s)");
+            LOG.info("Replay {} cancelled by {} after {} item(s)", job.id, status.cancelRequestedBy(), job.replayed);
+            throw new Ended();
+        }
+        if (!"Running".equals(status.status()) || !processorId.equals(status.runBy())) {
+            // another process took it over (this one was taken for dead): it goes on there
+            LOG.warn("Replay {} is run by {} now; this process stops it here", job.id, status.runBy());
+            throw new Ended();
+        }
+    }
+
+    private void save(Job job, String status, String error) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("replayId", job.id);
+        p.put("runBy", processorId);
+        p.put("replayed", job.replayed);
+        p.put("skipped", job.skipped);
+        p.put("status", status);
+        p.put("error", error);
+        p.put("canaryState", job.canaryState);
+        p.put("canaryIds", job.canaryIds.isEmpty() ? null : String.join(",", job.canaryIds));
+        p.put("cursorBillerId", job.cursorBiller);
+        p.put("cursorRecordId", job.cursorBiller == null ? null : job.cursorRecord);
+        registryDb.update(SqlFiles.get("registry/replay-progress"), p);
+    }
+
+    private void end(Job job, String status, String error) {
+        save(job, status, error);
+    }
+
+    /**
+     * Takes over Running jobs whose process is gone and resumes each where it was: the items it replayed are no
+     * longer Failed, so none is replayed twice. Stale heartbeats are trusted only once this process has beaten
+     * through a whole timeout itself (as the sweeper does).
+     */
+    void resumeOrphans() {
+        try {
+            if (!heartbeats.judgesOthers()) {
+                return;
+            }
+            List<Map<String, Object>> orphans = registryDb.queryForList(SqlFiles.get("registry/replay-orphaned"),
+                    Map.of("processorId", processorId, "timeoutSeconds", heartbeatTimeoutSeconds));
+            for (Map<String, Object> orphan : orphans) {
+                String id = (String) orphan.get("ReplayId");
+                Map<String, Object> take = new HashMap<>();
+                take.put("replayId", id);
+                take.put("processorId", processorId);
+                take.put("previous", orphan.get("RunBy"));
+                if (registryDb.update(SqlFiles.get("registry/replay-take-over"), take) == 1) {
+                    Job job = resumed(id);
+                    LOG.info("Replay {} of a process that is gone ({}) resumes here after {} item(s)", id,
+                            orphan.get("RunBy"), job.replayed);
+                    jobs.submit(() -> run(job));
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not look for replay jobs to resume: {}", e.toString());
+        }
+    }
+
+    private Job resumed(String id) {
+        Map<String, Object> row = registryDb.queryForMap(SqlFiles.get("registry/replay-find"), Map.of("replayId", id));
+        ReplaySelection selection;
+        try {
+            selection = json.readValue((String) row.get("Selection"), ReplaySelection.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("replay " + id + " has an unreadable selection", e);
+        }
+        Job job = new Job(id, selection, ((Number) row.get("RatePerSecond")).intValue(),
+                ((Number) row.get("Canary")).intValue());
+        job.replayed = ((Number) row.get("Replayed")).intValue();
+        job.skipped = ((Number) row.get("Skipped")).intValue();
+        job.canaryState = (String) row.get("CanaryState");
+        String ids = (String) row.get("CanaryIds");
+        if (ids != null && !ids.isBlank()) {
+            job.canaryIds.addAll(List.of(ids.split(",")));
+        }
+        job.cursorBiller = (String) row.get("CursorBillerId");
+        Object cursor = row.get("CursorRecordId");
+        job.cursorRecord = cursor == null ? 0 : ((Number) cursor).longValue();
+        return job;
     }
 
     /**
@@ -267,23 +530,15 @@ public class Replays implements DisposableBean {
                 ((Timestamp) r.get("StateChangedAt")).toInstant());
     }
 
-    private void progress(String id, int replayed, int skipped, String status, String error) {
-        Map<String, Object> p = new HashMap<>();
-        p.put("replayId", id);
-        p.put("replayed", replayed);
-        p.put("skipped", skipped);
-        p.put("status", status);
-        p.put("error", error);
-        registryDb.update(SqlFiles.get("registry/replay-progress"), p);
-    }
-
     private ReplayStatus status(java.sql.ResultSet rs) throws java.sql.SQLException {
         Timestamp finished = rs.getTimestamp("FinishedAt");
         return new ReplayStatus(rs.getString("ReplayId"), rs.getString("RequestedBy"),
                 rs.getTimestamp("RequestedAt").toInstant(), rs.getString("Source"), rs.getString("Selection"),
                 rs.getString("Reason"), rs.getInt("RatePerSecond"), rs.getInt("Selected"), rs.getInt("Replayed"),
                 rs.getInt("Skipped"), rs.getString("Status"), finished == null ? null : finished.toInstant(),
-                rs.getString("Error"));
+                rs.getString("Error"), rs.getInt("Canary"), rs.getString("CanaryState"),
+                rs.getString("CanaryIds") == null ? null : List.of(rs.getString("CanaryIds").split(",")),
+                rs.getString("RunBy"), rs.getString("CancelRequestedBy"));
     }
 
     private String toJson(Object value) {
@@ -296,6 +551,7 @@ public class Replays implements DisposableBean {
 
     @Override
     public void destroy() {
+        resumer.shutdownNow();
         jobs.shutdownNow();
     }
 }

@@ -78,7 +78,7 @@ public class Rerun {
         result.put("published", pending > 0);
         if (includeFailed) {
             ReplayStatus replay = replays.start(new ReplaySelection(billerId, null, null, null, null, null, null, null,
-                    null, "rerun of biller " + billerId), actor);
+                    null, null, "rerun of biller " + billerId), actor);
             result.put("replay", replay);
         }
         return result;

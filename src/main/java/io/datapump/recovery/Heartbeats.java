@@ -105,13 +105,21 @@ public class Heartbeats implements DisposableBean {
      * has beaten without a failure for a whole timeout — those whose last beat is older than the timeout.
      */
     public List<DeadProcessor> deadProcessors() {
-        long since = beatingSince;
-        boolean judgesStaleBeats = since != 0 && System.nanoTime() - since >= timeout.toNanos();
+        boolean judgesStaleBeats = judgesOthers();
         return registry.query(SqlFiles.get("registry/heartbeat-dead"),
                         Map.of("processorId", processorId, "timeoutSeconds", Math.max(1, timeout.toSeconds())),
                         (rs, n) -> new DeadProcessor(rs.getString("ProcessorId"), rs.getLong("Beats"),
                                 rs.getTimestamp("StoppedAt") != null))
                 .stream().filter(d -> d.stopped() || judgesStaleBeats).toList();
+    }
+
+    /**
+     * Whether this process may take another's stale beat for death now: only once its own beats have gone through
+     * for a whole timeout (right after a registry outage, or its own start, every beat is old).
+     */
+    public boolean judgesOthers() {
+        long since = beatingSince;
+        return since != 0 && System.nanoTime() - since >= timeout.toNanos();
     }
 
     /** The dead process's rows were released everywhere: its heartbeat goes (unless it beat again meanwhile). */

@@ -178,7 +178,7 @@ class SqlFilesTest {
             params.put(p, switch (p) {
                 case "recordIds" -> List.of(1L, 2L);
                 case "ids" -> List.of("a", "b");
-                case "limit", "leaseSeconds", "timeoutSeconds", "beats", "durationMs", "rate", "selected", "replayed", "skipped", "httpStatus",
+                case "canary", "cursorRecordId", "limit", "leaseSeconds", "timeoutSeconds", "beats", "durationMs", "rate", "selected", "replayed", "skipped", "httpStatus",
                      "recordId", "sourceId", "afterId", "customerId", "accountId", "chunk", "billersScanned",
                      "billersPublished", "billersSkipped", "itemsClaimed", "itemsQueued", "itemsFailed", "through", "lookback", "below" -> 1L;
                 case "leaseMillis", "waitMillis", "holdMillis", "halfOpenCalls", "slotNo", "generation", "offset" -> 1;
