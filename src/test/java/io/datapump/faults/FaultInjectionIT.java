@@ -465,6 +465,43 @@ class FaultInjectionIT {
         }
     }
 
+    @Test
+    @Order(15)
+    void aReplayKilledMidwayIsResumedAfterTheRestartAndDeliversEachItemOnce() throws Exception {
+        try (FaultEnvironment env = new FaultEnvironment(root, "replay-resume").biller("echo", 120, 0)) {
+            // given: 120 items the CIS rejected
+            AtomicBoolean rejecting = new AtomicBoolean(true);
+            env.cis.replyWith(call -> rejecting.get() ? Reply.of(400) : Reply.of(200));
+            env.app.with("datapump.heartbeat.interval", "1s").with("datapump.heartbeat.timeout", "4s")
+                    .with("datapump.replay.resume-check", "1s");
+            env.broker.start();
+            env.app.start("replay-resume");
+            env.app.awaitUp(START);
+            List<String> echo = List.of("echo");
+            await().atMost(Duration.ofSeconds(90)).until(() -> env.count(echo, "Failed") == 120);
+
+            // when: the CIS is fixed, the group is replayed at 10 items/s, and the pump is killed a few seconds in
+            rejecting.set(false);
+            assertThat(env.app.post("/api/replay", "{\"billerId\":\"echo\",\"rate\":10}")).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(60)).until(() -> env.count(echo, "Processed") >= 20);
+            env.app.kill();
+            long beforeKill = env.count(echo, "Processed");
+            Instant restart = Instant.now();
+            env.app.start("replay-resume");
+
+            // then: the restarted pump takes the job over and finishes it; each item is delivered once
+            env.app.awaitUp(START);
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> env.count(echo, "Processed") == 120);
+            Outcome o = record(env, "SIGKILL mid replay (job resumed by the restarted pump)", echo, restart, 0, false);
+            assertThat(beforeKill).isLessThan(120);
+            assertThat(o.delivered()).isEqualTo(120);
+            assertThat(o.duplicates()).isZero();
+            await().atMost(Duration.ofSeconds(30)).until(() -> env.app.get("/api/replays").contains("\"Completed\""));
+            assertThat(env.app.get("/api/replays")).doesNotContain("\"Running\"");
+        }
+    }
+
     // ---- helpers -----------------------------------------------------------------------------------------------
 
     /** Two production billers and a demo biller, both item types: 500 work items. */
