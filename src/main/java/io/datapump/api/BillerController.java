@@ -67,7 +67,7 @@ public class BillerController {
                         + recordId + " (never claimed, or not one of its items)"));
     }
 
-    private static ResponseEntity<?> error(HttpStatus status, String message) {
+    static ResponseEntity<?> error(HttpStatus status, String message) {
         return ResponseEntity.status(status).body(Map.of("error", message));
     }
 }

@@ -146,7 +146,8 @@ public class ControlRecords {
         shard.tx().executeWithoutResult(status -> {
             if (shard.jdbc().update(SqlFiles.get("control/fail-unclaimed"),
                     failureParams(item, null, errorClass, reason)) == 1) {
-                recordAttempt(shard, item.recordId(), "Failed", errorClass, reason, null, now, Duration.ZERO);
+                recordAttempt(shard, item.recordId(), item.correlationId(), "Failed", errorClass, reason, null, now,
+                        Duration.ZERO);
             }
         });
         LOG.warn("Item {} of biller {} rejected: {}", item.recordId(), item.billerId(), reason);
@@ -193,7 +194,8 @@ public class ControlRecords {
         Integer updated = shard.tx().execute(tx -> {
             int n = shard.jdbc().update(SqlFiles.get("control/mark-processed"),
                     Map.of("recordId", item.recordId(), "attemptToken", attemptToken));
-            recordAttempt(shard, item.recordId(), "Succeeded", null, null, httpStatus, null, confirmationId, started,
+            recordAttempt(shard, item.recordId(), item.correlationId(), "Succeeded", null, null, httpStatus, null,
+                    confirmationId, started,
                     elapsed(started, now));
             return n;
         });
@@ -205,7 +207,8 @@ public class ControlRecords {
                                               Failure failure) {
         Instant now = clock.instant();
         shard.tx().executeWithoutResult(tx -> {
-            recordFailedAttempt(shard, item.recordId(), failure, started, elapsed(started, now));
+            recordFailedAttempt(shard, item.recordId(), item.correlationId(), failure, started,
+                    elapsed(started, now));
             shard.jdbc().update(SqlFiles.get("control/next-attempt"),
                     failureParams(item, attemptToken, failure.errorClass(), failure.message()));
         });
@@ -222,7 +225,8 @@ public class ControlRecords {
             int n = shard.jdbc().update(SqlFiles.get("control/release-processing"),
                     failureParams(item, attemptToken, failure.errorClass(), failure.message()));
             if (n == 1) {
-                recordFailedAttempt(shard, item.recordId(), failure, started, elapsed(started, now));
+                recordFailedAttempt(shard, item.recordId(), item.correlationId(), failure, started,
+                    elapsed(started, now));
             }
             return n == 1;
         }));
@@ -256,7 +260,8 @@ public class ControlRecords {
                 n = shard.jdbc().update(SqlFiles.get("control/fail-direct-unclaimed"), direct);
             }
             if (n == 1) {
-                recordFailedAttempt(shard, item.recordId(), failure, started == null ? now : started,
+                recordFailedAttempt(shard, item.recordId(), item.correlationId(), failure,
+                        started == null ? now : started,
                         elapsed(started, now));
             }
             List<Map<String, Object>> rows = shard.jdbc().queryForList(SqlFiles.get("control/failure-summary"),
@@ -316,7 +321,8 @@ public class ControlRecords {
                 return false;
             }
             if (take == Take.ABANDONED) {
-                recordAttempt(shard, recordId, "Failed", "Abandoned", reason, null, clock.instant(), Duration.ZERO);
+                recordAttempt(shard, recordId, null, "Failed", "Abandoned", reason, null, clock.instant(),
+                        Duration.ZERO);
             }
             return true;
         }));
@@ -391,20 +397,25 @@ public class ControlRecords {
         return params;
     }
 
-    private void recordAttempt(Shard shard, long recordId, String outcome, String errorClass, String error,
-                               Integer httpStatus, Instant started, Duration duration) {
-        recordAttempt(shard, recordId, outcome, errorClass, error, httpStatus, null, null, started, duration);
+    private void recordAttempt(Shard shard, long recordId, String correlationId, String outcome, String errorClass,
+                               String error, Integer httpStatus, Instant started, Duration duration) {
+        recordAttempt(shard, recordId, correlationId, outcome, errorClass, error, httpStatus, null, null, started,
+                duration);
     }
 
-    private void recordFailedAttempt(Shard shard, long recordId, Failure failure, Instant started, Duration duration) {
-        recordAttempt(shard, recordId, "Failed", failure.errorClass(), failure.message(), failure.httpStatus(),
-                failure.cisAnswer(), null, started, duration);
+    private void recordFailedAttempt(Shard shard, long recordId, String correlationId, Failure failure,
+                                     Instant started, Duration duration) {
+        recordAttempt(shard, recordId, correlationId, "Failed", failure.errorClass(), failure.message(),
+                failure.httpStatus(), failure.cisAnswer(), null, started, duration);
     }
 
-    private void recordAttempt(Shard shard, long recordId, String outcome, String errorClass, String error,
-                               Integer httpStatus, String cisAnswer, String confirmationId, Instant started,
-                               Duration duration) {
+    /** One attempt row; {@code correlationId} is the handled item message's (what the CIS got as X-Correlation-Id). */
+    private void recordAttempt(Shard shard, long recordId, String correlationId, String outcome, String errorClass,
+                               String error, Integer httpStatus, String cisAnswer, String confirmationId,
+                               Instant started, Duration duration) {
         Map<String, Object> params = new HashMap<>();
+        params.put("correlationId", correlationId == null || correlationId.length() <= 64 ? correlationId
+                : correlationId.substring(0, 64));
         params.put("cisAnswer", cisAnswerExcerpt(cisAnswer));
         params.put("confirmationId", confirmationId == null || confirmationId.length() <= MAX_CONFIRMATION_LENGTH
                 ? confirmationId : confirmationId.substring(0, MAX_CONFIRMATION_LENGTH));

@@ -27,10 +27,13 @@ public class ItemHistory {
                        String lastErrorClass, String lastError, Instant createdAt, List<Attempt> history) {
     }
 
-    /** One delivery attempt; {@code cisAnswer} is the masked excerpt of a rejection, {@code confirmationId} a success's. */
+    /**
+     * One delivery attempt; {@code cisAnswer} is the masked excerpt of a rejection, {@code confirmationId} a
+     * success's, {@code correlationId} the handled message's (the CIS's X-Correlation-Id).
+     */
     public record Attempt(long attemptId, int attempt, String outcome, String errorClass, String errorMessage,
                           Integer httpStatus, String cisAnswer, String confirmationId, Instant startedAt,
-                          long durationMs, String processorId, boolean archived) {
+                          long durationMs, String processorId, String correlationId, boolean archived) {
     }
 
     /** The item's history, or empty when the shard has no control row for it (never seen, or not yet claimed). */
@@ -56,7 +59,8 @@ public class ItemHistory {
         return new Attempt(rs.getLong("AttemptId"), rs.getInt("Attempt"), rs.getString("Outcome"),
                 rs.getString("ErrorClass"), mask(rs.getString("ErrorMessage")), httpStatus,
                 mask(rs.getString("CisAnswer")), rs.getString("CisConfirmationId"), instant(rs, "StartedAt"),
-                rs.getLong("DurationMs"), rs.getString("ProcessorId"), instant(rs, "ArchivedAt") != null);
+                rs.getLong("DurationMs"), rs.getString("ProcessorId"), rs.getString("CorrelationId"),
+                instant(rs, "ArchivedAt") != null);
     }
 
     private static String mask(String text) {

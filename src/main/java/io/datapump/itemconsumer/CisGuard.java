@@ -191,10 +191,12 @@ public class CisGuard extends EventNotifierSupport {
             return;
         }
         Failure judged = classifier.classify(failure);
-        if (judged.isTransient()) {
-            if (RATE_LIMITED.equals(judged.errorClass()) && judged.retryAfter() != null) {
-                limits.hold(permit.slot, judged.retryAfter());
-            }
+        if (RATE_LIMITED.equals(judged.errorClass()) && judged.retryAfter() != null) {
+            // the CIS is up and said when to come back: every pod holds off until then (the hold), and the breaker
+            // does not count it, or a CIS that throttles each first call would keep its breaker open
+            limits.hold(permit.slot, judged.retryAfter());
+            limits.succeeded(permit.slot);
+        } else if (judged.isTransient()) {
             limits.failed(permit.slot);
         } else {
             // the CIS answered (e.g. 400): it is up, whatever it thought of this item

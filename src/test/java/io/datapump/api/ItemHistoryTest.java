@@ -11,6 +11,10 @@ import java.util.Map;
 import io.datapump.recovery.Archiver;
 import io.datapump.registry.BillerRegistry;
 import io.datapump.support.CisStub;
+import io.datapump.message.ItemType;
+import io.datapump.registry.Lane;
+import io.datapump.example.DirectItemPublisher;
+import io.datapump.support.DirectSource;
 import io.datapump.support.Pump;
 import io.datapump.support.PumpTest;
 import io.datapump.support.ShardProbe;
@@ -53,17 +57,24 @@ class ItemHistoryTest {
         });
         PUMP.biller("history-rejected").items(2, 0).create();
         PUMP.biller("history-confirmed").items(3, 0).create();
+        PUMP.biller("history-direct").direct().create();
     }
 
     @Autowired BillerRegistry registry;
     @Autowired Archiver archiver;
     ShardProbe probe;
 
+    /** Whether the seeded items were all seen through once (a test archives them later). */
+    static volatile boolean seeded;
+
     @BeforeEach
     void delivered() {
         probe = PUMP.probe();
-        await().atMost(Duration.ofSeconds(30)).until(() -> probe.inState("history-rejected", "Failed") == 2
-                && probe.inState("history-confirmed", "Processed") == 3);
+        if (!seeded) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> probe.inState("history-rejected", "Failed") == 2
+                    && probe.inState("history-confirmed", "Processed") == 3);
+            seeded = true;
+        }
     }
 
     @Test
@@ -126,6 +137,46 @@ class ItemHistoryTest {
 
         assertThat(get(PUMP.anonymous(), "history-confirmed", 1).getStatusCode())
                 .isEqualTo(HttpStatus.UNAUTHORIZED);
+    }
+
+    @Test
+    void anItemIsFoundByTheCorrelationIdOrIdempotencyKeyTheCisSawAndADirectOneByItsSourceItemId() {
+        // given: a delivered item, as the CIS saw it
+        CisStub.Call call = CIS.acceptedFor("history-confirmed").get(0);
+        String recordId = call.idempotencyKey().substring(call.idempotencyKey().lastIndexOf('-') + 1);
+        String history = "/api/billers/history-confirmed/items/" + recordId;
+
+        // when: a viewer searches by its correlation id, then by its idempotency key
+        Map<String, Object> byCorrelation = PUMP.viewer().exchange("/api/items?correlationId=" + call.correlationId(),
+                HttpMethod.GET, null, JSON).getBody();
+        Map<String, Object> byKey = PUMP.viewer().exchange("/api/items?idempotencyKey=" + call.idempotencyKey(),
+                HttpMethod.GET, null, JSON).getBody();
+
+        // then: both find that item, with where its history is; and the history shows the correlation id
+        assertThat(byCorrelation.get("items").toString()).contains("billerId=history-confirmed")
+                .contains("recordId=" + recordId).contains("history=" + history);
+        assertThat(byKey.get("items").toString()).contains("history=" + history);
+        assertThat(PUMP.viewer().exchange(history, HttpMethod.GET, null, JSON).getBody().toString())
+                .contains("correlationId=" + call.correlationId());
+
+        // when: a source publishes an item directly, and it is delivered
+        DirectSource source = new DirectSource(probe, PUMP.bean(DirectItemPublisher.class));
+        DirectItemPublisher.DirectItem direct = source.publishNew("history-direct", Lane.PRODUCTION, ItemType.PAYMENT);
+        await().atMost(Duration.ofSeconds(30)).until(() -> probe.inState("history-direct", "Processed") == 1);
+
+        // then: its source item id finds it
+        Map<String, Object> bySource = PUMP.viewer().exchange("/api/items?sourceItemId=" + direct.sourceItemId(),
+                HttpMethod.GET, null, JSON).getBody();
+        assertThat(bySource.get("items").toString()).contains("billerId=history-direct")
+                .contains("recordId=" + source.recordId(direct));
+
+        // and: no clue, two clues, or a key that is not the pump's are answered clearly
+        assertThat(PUMP.viewer().exchange("/api/items", HttpMethod.GET, null, JSON).getStatusCode())
+                .isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(PUMP.viewer().exchange("/api/items?correlationId=a&sourceItemId=b", HttpMethod.GET, null, JSON)
+                .getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(PUMP.viewer().exchange("/api/items?idempotencyKey=someone-else-7", HttpMethod.GET, null, JSON)
+                .getBody().get("items").toString()).isEqualTo("[]");
     }
 
     private long firstRecordId(String billerId) {
