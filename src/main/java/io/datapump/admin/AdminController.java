@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -27,15 +28,15 @@ public class AdminController {
     private final Replays replays;
     private final DeadLetterReplay deadLetterReplay;
     private final Rerun rerun;
-    private final BillerPause pause;
+    private final BillerSettings settings;
     private final RunReports runReports;
     private final AdminAudit audit;
     private final ObjectMapper json;
 
     public AdminController(FailureGroups failureGroups, Replays replays, DeadLetterReplay deadLetterReplay,
-                           Rerun rerun, BillerPause pause, RunReports runReports, AdminAudit audit,
+                           Rerun rerun, BillerSettings settings, RunReports runReports, AdminAudit audit,
                            ObjectMapper json) {
-        this.pause = pause;
+        this.settings = settings;
         this.runReports = runReports;
         this.failureGroups = failureGroups;
         this.replays = replays;
@@ -144,11 +145,32 @@ public class AdminController {
         String actor = AdminAudit.actor(request);
         String action = paused ? "pause" : "resume";
         try {
-            Map<String, Object> result = pause.setPaused(billerId, paused);
+            Map<String, Object> result = settings.setPaused(billerId, paused);
             audit.record(actor, action, billerId, null, Boolean.TRUE.equals(result.get("changed")) ? "done" : "unchanged");
             return result;
         } catch (ApiException e) {
             audit.record(actor, action, billerId, null, "refused: " + e.getMessage());
+            throw e;
+        }
+    }
+
+    /**
+     * Changes a biller's registry row: any of name, cisBaseUrl, enabled (the data-pump toggle), mode and cisAuth
+     * (kind and the secret's name; never a secret). 400 with the reason for what the pump could not use.
+     */
+    @PatchMapping("/billers/{id}")
+    public Map<String, Object> changeBiller(@PathVariable("id") String billerId,
+                                            @RequestBody BillerSettings.Change change, HttpServletRequest request)
+            throws JsonProcessingException {
+        String actor = AdminAudit.actor(request);
+        String details = json.writeValueAsString(change);
+        try {
+            Map<String, Object> result = settings.change(billerId, change);
+            audit.record(actor, "biller-change", billerId, details, "before " + json.writeValueAsString(
+                    result.get("before")));
+            return result;
+        } catch (ApiException e) {
+            audit.record(actor, "biller-change", billerId, details, "refused: " + e.getMessage());
             throw e;
         }
     }

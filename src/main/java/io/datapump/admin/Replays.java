@@ -128,6 +128,18 @@ public class Replays implements DisposableBean {
         return result;
     }
 
+    /** Up to {@code limit} of the Failed items a selection names (what a page lists), oldest record first. */
+    public List<Map<String, Object>> failed(ReplaySelection selection, int limit) {
+        selection.validate(settings.getMaxRate());
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (Biller biller : billers(selection)) {
+            if (items.size() < limit) {
+                page(biller, selection, 0, limit - items.size()).forEach(c -> items.add(c.sample()));
+            }
+        }
+        return items;
+    }
+
     /** Starts a replay job; returns its status (Running) at once. */
     public ReplayStatus start(ReplaySelection selection, String actor) {
         selection.validate(settings.getMaxRate());

@@ -49,6 +49,9 @@ public class SecurityConfiguration {
             if (open.length > 0) {
                 a.requestMatchers(open).permitAll();
             }
+            // the operations pages: viewers read them, operators act on them
+            a.requestMatchers(HttpMethod.GET, "/ops", "/ops/**", "/webjars/**").hasAnyRole(VIEWER, OPERATOR);
+            a.requestMatchers("/ops", "/ops/**").hasRole(OPERATOR);
             a.requestMatchers(HttpMethod.GET, "/api/**").hasAnyRole(VIEWER, OPERATOR);
             a.requestMatchers(HttpMethod.HEAD, "/api/**").hasAnyRole(VIEWER, OPERATOR);
             a.requestMatchers("/api/**").hasRole(OPERATOR);

@@ -1,0 +1,124 @@
+package io.datapump.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.datapump.support.CisStub;
+import io.datapump.support.Pump;
+import io.datapump.support.PumpTest;
+import io.datapump.support.ShardProbe;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
+
+/**
+ * The 3 a.m. path through the operations pages: a viewer sees the billers, the failure group, its items and an
+ * item's timeline (with the CIS's answer masked) and cannot act; an operator dry-runs a replay of the group, reads
+ * what it will do, starts it with a canary, watches it complete and finds it in the audit trail.
+ */
+@PumpTest
+class OpsPagesTest {
+
+    @RegisterExtension
+    static final Pump PUMP = new Pump();
+    static final CisStub CIS = PUMP.cis();
+    static final Set<String> BROKEN = ConcurrentHashMap.newKeySet();
+    static final String REJECTION = "{\"error\":\"declined\",\"cardNumber\":\"4111111111111111\"}";
+
+    @BeforeAll
+    static void billers() {
+        BROKEN.add("ops-broken");
+        CIS.replyWith(call -> BROKEN.contains(call.billerId()) ? CisStub.Reply.of(400, REJECTION)
+                : CisStub.Reply.of(200));
+        PUMP.biller("ops-broken").items(3, 0).create();
+        PUMP.biller("ops-fine").items(2, 0).create();
+    }
+
+    @Test
+    void aViewerSeesTheFailureGroupAndTheItemTimelineAndCannotActAnOperatorReplaysItWithACanary() {
+        ShardProbe probe = PUMP.probe();
+        await().atMost(Duration.ofSeconds(30)).until(() -> probe.inState("ops-broken", "Failed") == 3
+                && probe.inState("ops-fine", "Processed") == 2);
+        TestRestTemplate viewer = PUMP.viewer();
+        TestRestTemplate operator = PUMP.operator();
+
+        // a viewer: the billers, the group, its items, one item's timeline; no action anywhere
+        String billers = html(viewer, "/ops/billers");
+        assertThat(billers).contains("id=\"biller-ops-broken\"").contains("id=\"biller-ops-fine\"")
+                .doesNotContain(">Pause<");
+        String failures = html(viewer, "/ops/failures");
+        assertThat(failures).contains("CisRejected");
+        String group = html(viewer, "/ops/failures/items?billerId=ops-broken&itemType=Payment&errorClass=CisRejected");
+        assertThat(group).contains("/ops/items/ops-broken/1").contains("/ops/items/ops-broken/3")
+                .doesNotContain("Dry run");
+        String item = html(viewer, "/ops/items/ops-broken/1");
+        assertThat(item).contains("Failed").contains("CisRejected").contains("declined")
+                .doesNotContain("4111111111111111");
+        assertThat(viewer.postForEntity("/ops/replay/dry-run", form("billerId", "ops-broken"), String.class)
+                .getStatusCode().value()).isEqualTo(403);
+
+        // an operator: the replay form, a dry run that says what will happen
+        assertThat(html(operator, "/ops/failures/items?billerId=ops-broken&itemType=Payment&errorClass=CisRejected"))
+                .contains("Dry run");
+        HttpEntity<MultiValueMap<String, String>> replay = form("billerId", "ops-broken", "itemType", "Payment",
+                "errorClass", "CisRejected", "rate", "20", "canary", "1", "reason", "CIS fixed");
+        ResponseEntity<String> confirm = operator.postForEntity("/ops/replay/dry-run", replay, String.class);
+        assertThat(confirm.getBody()).contains("This replays <strong>3</strong> failed item(s)")
+                .contains("<strong>20</strong> items/s").contains("the first\n      <strong>1</strong> alone");
+        assertThat(probe.inState("ops-broken", "Failed")).isEqualTo(3);
+
+        // the CIS is fixed; the operator confirms; the job page shows it through to the end
+        BROKEN.remove("ops-broken");
+        operator.postForEntity("/ops/replay", replay, String.class); // answers with the job's page (a redirect)
+        com.fasterxml.jackson.databind.JsonNode latest = operator.getForObject("/api/replays?limit=1",
+                com.fasterxml.jackson.databind.JsonNode.class).get("replays").get(0);
+        assertThat(latest.get("reason").asText()).isEqualTo("CIS fixed");
+        assertThat(latest.get("canary").asInt()).isEqualTo(1);
+        String job = "/ops/replays/" + latest.get("replayId").asText();
+        assertThat(html(operator, job)).contains("id=\"progress\"");
+        await().atMost(Duration.ofSeconds(30)).until(() -> html(operator, job + "/progress")
+                .contains(">Completed<"));
+        assertThat(html(operator, job + "/progress")).contains("<span id=\"replayed\">3</span>")
+                .contains("canary 1: Passed");
+        await().atMost(Duration.ofSeconds(20)).until(() -> probe.inState("ops-broken", "Processed") == 3);
+        assertThat(CIS.acceptedFor("ops-broken")).extracting(CisStub.Call::idempotencyKey).hasSize(3)
+                .doesNotHaveDuplicates();
+
+        // and the audit trail page has the dry run and the replay, by the operator
+        assertThat(html(viewer, "/ops/audit")).contains("replay-dry-run").contains("(from /ops)")
+                .contains(">operator<");
+        // and the search finds an item by its idempotency key
+        assertThat(html(viewer, "/ops/search?q=datapump-ops-fine-1")).contains("/ops/items/ops-fine/1");
+    }
+
+    private static String html(TestRestTemplate http, String path) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.setAccept(java.util.List.of(MediaType.TEXT_HTML));
+        ResponseEntity<String> page = http.exchange(path, org.springframework.http.HttpMethod.GET,
+                new HttpEntity<>(headers), String.class);
+        assertThat(page.getStatusCode().value()).as(path).isEqualTo(200);
+        return page.getBody();
+    }
+
+    private static HttpEntity<MultiValueMap<String, String>> form(String... pairs) {
+        MultiValueMap<String, String> body = new LinkedMultiValueMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            body.add(pairs[i], pairs[i + 1]);
+        }
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.APPLICATION_FORM_URLENCODED);
+        return new HttpEntity<>(body, headers);
+    }
+}
