@@ -115,6 +115,50 @@ class ConsoleBrowserTest {
         }
     }
 
+    @Test
+    void aViewerSignsInAndReadsTheOperationsPagesAtDesktopAndPhoneWidthWithNoActionOffered() throws Exception {
+        // given: the running pump with its local billers, and a headless Chromium
+        WebDriver browser = chromium();
+        try {
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+
+            // when: the viewer opens the operations pages and logs in
+            browser.get("http://localhost:" + port + "/ops/billers");
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("username")));
+            browser.findElement(By.name("username")).sendKeys(TestUsers.VIEWER);
+            browser.findElement(By.name("password")).sendKeys(TestUsers.VIEWER_PASSWORD);
+            browser.findElement(By.cssSelector("button[type=submit]")).click();
+            wait.until(d -> d.getCurrentUrl().contains("/ops/billers"));
+            wait.until(d -> !d.findElements(By.id("biller-acme-water")).isEmpty());
+
+            // then: every local biller is listed with its health, and no action is offered to a viewer
+            String billers = browser.findElement(By.id("billers")).getText();
+            assertThat(billers).contains("acme-water", "city-power", "demo-utility", "metro-transit");
+            assertThat(browser.findElements(By.cssSelector("#billers button"))).isEmpty();
+            screenshot(browser, "ops-billers.png");
+            // at a phone's width the page still works (the table scrolls sideways)
+            browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+            browser.navigate().refresh();
+            wait.until(d -> !d.findElements(By.id("biller-acme-water")).isEmpty());
+            screenshot(browser, "ops-billers-phone.png");
+            browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
+            browser.get("http://localhost:" + port + "/ops/failures");
+            wait.until(d -> !d.findElements(By.id("groups")).isEmpty());
+            screenshot(browser, "ops-failures.png");
+            browser.get("http://localhost:" + port + "/ops/audit");
+            wait.until(d -> !d.findElements(By.id("audit")).isEmpty());
+            screenshot(browser, "ops-audit.png");
+        } finally {
+            browser.quit();
+        }
+    }
+
+    private static void screenshot(WebDriver browser, String name) throws Exception {
+        Path dir = Files.createDirectories(Path.of("target", "console"));
+        File png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        Files.copy(png.toPath(), dir.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
     /** The route ids of the pump's Camel context, from its camelroutes actuator endpoint. */
     private static List<String> routeIds() throws Exception {
         HttpResponse<String> response = get("/actuator/camelroutes",
