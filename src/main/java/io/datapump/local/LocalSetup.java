@@ -95,12 +95,14 @@ public class LocalSetup implements InitializingBean {
                 b.getCisBaseUrl() == null || b.getCisBaseUrl().isBlank()
                         ? cisSimulator.baseUrl() + "/" + b.getId() : b.getCisBaseUrl(),
                 BillerMode.of(b.getMode()), cisAuth(b));
-        upsert(biller);
+        // the shard first: a biller the running pump already knows has migrated tables to scan
         try {
             provisionShard(biller, b.getItems());
         } catch (RuntimeException e) {
+            upsert(biller); // registered all the same: it waits for its shard, visibly
             throw new ShardPreparationException(e);
         }
+        upsert(biller);
         return biller;
     }
 
