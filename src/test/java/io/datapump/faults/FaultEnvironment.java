@@ -116,6 +116,16 @@ final class FaultEnvironment implements AutoCloseable {
         return biller(id, false, payments, paperless, false);
     }
 
+    /** Further pump processes of a scenario, stopped with the environment. */
+    private final List<AppProcess> twins = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Another pump process like {@link #app} (same broker and databases), stopped when the environment closes. */
+    AppProcess twin(int port, Path dataDir) {
+        AppProcess twin = app.twin(port, dataDir);
+        twins.add(twin);
+        return twin;
+    }
+
     List<String> billers() {
         return List.copyOf(billers);
     }
@@ -304,6 +314,9 @@ final class FaultEnvironment implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        for (AppProcess twin : twins) {
+            twin.stop();
+        }
         app.stop();
         broker.stop();
         cis.close();

@@ -64,8 +64,8 @@ class SharedCisLimitsIT {
                 return failing.get() ? Reply.of(503) : new Reply(200, 200, Map.of());
             });
             env.broker.start();
-            List<AppProcess> pumps = List.of(env.app, env.app.twin(Ports.free(), env.dir.resolve("app-b")),
-                    env.app.twin(Ports.free(), env.dir.resolve("app-c")));
+            List<AppProcess> pumps = List.of(env.app, env.twin(Ports.free(), env.dir.resolve("app-b")),
+                    env.twin(Ports.free(), env.dir.resolve("app-c")));
             for (int i = 0; i < pumps.size(); i++) {
                 pumps.get(i).start("shared-limits-" + (char) ('a' + i));
             }
