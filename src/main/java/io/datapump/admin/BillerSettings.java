@@ -3,7 +3,6 @@ package io.datapump.admin;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import io.datapump.registry.Biller;
 import io.datapump.registry.BillerMode;
@@ -22,8 +21,6 @@ import org.springframework.stereotype.Service;
  */
 @Service
 public class BillerSettings {
-
-    private static final Pattern SECRET_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
 
     private final NamedParameterJdbcTemplate registry;
     private final BillerRegistry billers;
@@ -126,7 +123,7 @@ public class BillerSettings {
         if (incomplete != null) {
             throw ApiException.badRequest("cisAuth " + auth.kind().id() + " is incomplete: " + incomplete);
         }
-        if (auth.secretRef() != null && !SECRET_NAME.matcher(auth.secretRef()).matches()) {
+        if (auth.secretRef() != null && !CisAuth.isSecretName(auth.secretRef())) {
             throw ApiException.badRequest("cisAuth.secretRef must be a secret's name (letters, digits, . _ -), "
                     + "never the secret itself");
         }

@@ -299,7 +299,7 @@ public class Replays implements DisposableBean {
             if (CANARY_REPLAYING.equals(job.canaryState) && !job.canaryIds.isEmpty()) {
                 judgeCanary(job); // the whole selection was smaller than the canary
             }
-            end(job, "Completed", null);
+            save(job, "Completed", null);
             LOG.info("Replay {} completed: {} replayed, {} skipped", job.id, job.replayed, job.skipped);
         } catch (Ended ended) {
             // its outcome is recorded
@@ -310,7 +310,7 @@ public class Replays implements DisposableBean {
                 LOG.info("Replay {} paused at shutdown after {} item(s); another process resumes it", job.id,
                         job.replayed);
             } else {
-                end(job, "Failed", e.toString());
+                save(job, "Failed", e.toString());
                 LOG.warn("Replay {} stopped after {} item(s): {}", job.id, job.replayed, e.toString());
             }
         }
@@ -330,7 +330,7 @@ public class Replays implements DisposableBean {
             for (String item : job.canaryIds) {
                 Map<String, Object> row = states.get(item);
                 if (row != null && "Failed".equals(row.get("State"))) {
-                    end(job, "CanaryFailed", "canary item " + item + " failed again (" + row.get("LastErrorClass")
+                    save(job, "CanaryFailed", "canary item " + item + " failed again (" + row.get("LastErrorClass")
                             + ": " + row.get("LastError") + "); nothing more was replayed");
                     LOG.warn("Replay {}: canary item {} failed again; the job stopped", job.id, item);
                     throw new Ended();
@@ -345,7 +345,7 @@ public class Replays implements DisposableBean {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                end(job, "CanaryFailed", "the canary items were not all Processed within "
+                save(job, "CanaryFailed", "the canary items were not all Processed within "
                         + settings.getCanaryTimeout() + " (datapump.replay.canary-timeout); nothing more was replayed");
                 throw new Ended();
             }
@@ -391,7 +391,7 @@ public class Replays implements DisposableBean {
         job.cancelCheckedAt = t;
         ReplayStatus status = status(job.id);
         if (status.cancelRequestedBy() != null) {
-            end(job, "Cancelled", "cancelled by " + status.cancelRequestedBy() + " after " + job.replayed
+            save(job, "Cancelled", "cancelled by " + status.cancelRequestedBy() + " after " + job.replayed
                     + " item(s)");
             LOG.info("Replay {} cancelled by {} after {} item(s)", job.id, status.cancelRequestedBy(), job.replayed);
             throw new Ended();
@@ -416,10 +416,6 @@ public class Replays implements DisposableBean {
         p.put("cursorBillerId", job.cursorBiller);
         p.put("cursorRecordId", job.cursorBiller == null ? null : job.cursorRecord);
         registryDb.update(SqlFiles.get("registry/replay-progress"), p);
-    }
-
-    private void end(Job job, String status, String error) {
-        save(job, status, error);
     }
 
     /**

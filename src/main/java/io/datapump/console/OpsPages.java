@@ -162,19 +162,24 @@ public class OpsPages {
         return "ops/search";
     }
 
+    /** The replay form of a failure group's page, as its dry run and its confirmation post it. */
+    public record ReplayForm(String billerId, String itemType, String errorClass, Integer rate, Integer canary,
+                             String reason) {
+        ReplaySelection selection(boolean dryRun) {
+            if (billerId == null || billerId.isBlank()) {
+                throw ApiException.badRequest("a replay from the pages is of one biller's failure group: billerId");
+            }
+            return OpsPages.selection(billerId, itemType, errorClass, rate, canary, reason, null, dryRun);
+        }
+    }
+
     /** Step 1 of a replay: what it would do (count, sample, rate, canary), to be confirmed. */
     @PostMapping("/replay/dry-run")
-    public String dryRun(@RequestParam("billerId") String billerId,
-                         @RequestParam(name = "itemType", required = false) String itemType,
-                         @RequestParam(name = "errorClass", required = false) String errorClass,
-                         @RequestParam(name = "rate", required = false) Integer rate,
-                         @RequestParam(name = "canary", required = false) Integer canary,
-                         @RequestParam(name = "reason", required = false) String reason,
-                         Model model, HttpServletRequest request) throws JsonProcessingException {
+    public String dryRun(ReplayForm form, Model model, HttpServletRequest request) throws JsonProcessingException {
         page(model, request, "replays");
-        ReplaySelection selection = selection(billerId, itemType, errorClass, rate, canary, reason, null, true);
+        ReplaySelection selection = form.selection(true);
         Map<String, Object> dry = replays.dryRun(selection);
-        audit.record(AdminAudit.actor(request), "replay-dry-run", billerId, json.writeValueAsString(selection),
+        audit.record(AdminAudit.actor(request), "replay-dry-run", form.billerId(), json.writeValueAsString(selection),
                 "count=" + dry.get("count") + " (from /ops)");
         model.addAttribute("selection", selection);
         model.addAttribute("dry", dry);
@@ -183,17 +188,11 @@ public class OpsPages {
 
     /** Step 2: the confirmed replay starts; its page shows the progress. */
     @PostMapping("/replay")
-    public String replay(@RequestParam("billerId") String billerId,
-                         @RequestParam(name = "itemType", required = false) String itemType,
-                         @RequestParam(name = "errorClass", required = false) String errorClass,
-                         @RequestParam(name = "rate", required = false) Integer rate,
-                         @RequestParam(name = "canary", required = false) Integer canary,
-                         @RequestParam(name = "reason", required = false) String reason,
-                         HttpServletRequest request) throws JsonProcessingException {
-        ReplaySelection selection = selection(billerId, itemType, errorClass, rate, canary, reason, null, false);
+    public String replay(ReplayForm form, HttpServletRequest request) throws JsonProcessingException {
+        ReplaySelection selection = form.selection(false);
         String actor = AdminAudit.actor(request);
         ReplayStatus job = replays.start(selection, actor);
-        audit.record(actor, "replay", billerId, json.writeValueAsString(selection),
+        audit.record(actor, "replay", form.billerId(), json.writeValueAsString(selection),
                 "replay " + job.replayId() + " selected=" + job.selected() + " (from /ops)");
         return "redirect:/ops/replays/" + job.replayId();
     }

@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 import io.datapump.DataPumpProperties;
+import io.datapump.registry.CisAuth;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -27,9 +27,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class CisSecrets {
-
-    /** Secret names are plain file names: nothing that could climb out of the secrets folder. */
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
 
     private final DataPumpProperties.Auth settings;
     private final Function<String, String> environment;
@@ -79,7 +76,7 @@ public class CisSecrets {
 
     /** Why the secret cannot be used, or null. */
     public String problem(String name) {
-        if (name == null || !NAME.matcher(name).matches()) {
+        if (!CisAuth.isSecretName(name)) {
             return "its CIS secret name '" + name + "' is not a plain name (letters, digits, . _ -)";
         }
         try {
@@ -103,7 +100,7 @@ public class CisSecrets {
     }
 
     private static void requireValidName(String name) {
-        if (name == null || !NAME.matcher(name).matches()) {
+        if (!CisAuth.isSecretName(name)) {
             throw new IllegalArgumentException("CIS secret name '" + name + "' is not a plain name");
         }
     }

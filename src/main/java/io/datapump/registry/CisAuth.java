@@ -16,6 +16,9 @@ import java.util.Locale;
 public record CisAuth(Kind kind, String secretRef, String header, String tokenUrl, String clientId, String scope) {
 
     public static final CisAuth NONE = new CisAuth(Kind.NONE, null, null, null, null, null);
+    /** Secret names are plain file names: nothing that could climb out of the secrets folder. */
+    private static final java.util.regex.Pattern SECRET_NAME =
+            java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
     public static final String DEFAULT_HEADER = "X-Api-Key";
 
     public CisAuth {
@@ -32,6 +35,11 @@ public record CisAuth(Kind kind, String secretRef, String header, String tokenUr
 
     public static CisAuth mtls(String secretRef) {
         return new CisAuth(Kind.MTLS, secretRef, null, null, null, null);
+    }
+
+    /** Whether {@code name} can name a mounted secret (letters, digits, . _ -; no path). */
+    public static boolean isSecretName(String name) {
+        return name != null && SECRET_NAME.matcher(name).matches();
     }
 
     /** The api-key header, X-Api-Key unless the registry names another. */
