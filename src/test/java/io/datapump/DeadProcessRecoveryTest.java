@@ -141,14 +141,16 @@ class DeadProcessRecoveryTest {
         // by one that stopped at shutdown, and by one that is alive
         ShardProbe probe = new ShardProbe(registry, shards);
         Shard shard = probe.shard("hearts");
-        heartbeat("silent-pod", "DATEADD(MINUTE, -1, CURRENT_TIMESTAMP)", false);
-        heartbeat("stopped-pod", "CURRENT_TIMESTAMP", true);
-        heartbeat("live-pod", "DATEADD(HOUR, 1, CURRENT_TIMESTAMP)", false);
+        // (the rows first: a sweeper running between a dead process's heartbeat and its rows would forget the
+        // process before it held anything, and its rows would wait for their leases)
         long silentClaim = control(shard, "Fetched", "silent-pod", 0);
         long silentAttempt = control(shard, "Processing", "silent-pod", 1);
         long stoppedAttempt = control(shard, "Processing", "stopped-pod", 1);
         long liveClaim = control(shard, "Fetched", "live-pod", 0);
         long liveAttempt = control(shard, "Processing", "live-pod", 1);
+        heartbeat("live-pod", "DATEADD(HOUR, 1, CURRENT_TIMESTAMP)", false);
+        heartbeat("silent-pod", "DATEADD(MINUTE, -1, CURRENT_TIMESTAMP)", false);
+        heartbeat("stopped-pod", "CURRENT_TIMESTAMP", true);
 
         // when: the dead-processor sweeper runs (every heartbeat interval)
 
@@ -179,13 +181,13 @@ class DeadProcessRecoveryTest {
         Shard shard = new ShardProbe(registry, shards).shard("resumed");
         List<Long> ids = new java.util.ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            ids.add(control(shard, i < 2 ? "Processed" : "Failed", "gone-pod", 1));
+            ids.add(control(shard, i < 2 ? "Processed" : "Failed", "replaying-pod", 1));
         }
-        heartbeat("gone-pod", "DATEADD(MINUTE, -1, CURRENT_TIMESTAMP)", false);
+        heartbeat("replaying-pod", "DATEADD(MINUTE, -1, CURRENT_TIMESTAMP)", false);
         registryDb.update("INSERT INTO Replay (ReplayId, RequestedBy, RequestedAt, Source, Selection, Reason,"
                 + " RatePerSecond, Selected, Replayed, Skipped, Status, Canary, RunBy, CursorBillerId, CursorRecordId)"
                 + " VALUES ('resume-me', 'operator', CURRENT_TIMESTAMP, 'control-table', :selection, 'resume test', 50,"
-                + " 6, 2, 0, 'Running', 0, 'gone-pod', 'resumed', :cursor)",
+                + " 6, 2, 0, 'Running', 0, 'replaying-pod', 'resumed', :cursor)",
                 Map.of("selection", "{\"billerId\":\"resumed\"}", "cursor", ids.get(1)));
 
         // when: a live process looks for jobs whose process is gone (every resume-check)
@@ -193,7 +195,7 @@ class DeadProcessRecoveryTest {
         // then: it takes the job over and finishes it: the four left are delivered once, the first two not again
         await().atMost(Duration.ofSeconds(30)).until(() -> "Completed".equals(replays.status("resume-me").status()));
         assertThat(replays.status("resume-me").replayed()).isEqualTo(6);
-        assertThat(replays.status("resume-me").runBy()).isNotEqualTo("gone-pod");
+        assertThat(replays.status("resume-me").runBy()).isNotEqualTo("replaying-pod");
         ShardProbe probe = new ShardProbe(registry, shards);
         await().atMost(Duration.ofSeconds(20)).until(() -> probe.inState("resumed", "Processed") == 6);
         assertThat(CIS.acceptedFor("resumed")).extracting(CisStub.Call::idempotencyKey)
@@ -221,8 +223,8 @@ class DeadProcessRecoveryTest {
     void anAbandonedAttemptWhoseConsumerGetsTheMessageBeforeTheSweeperFinishedIsDeliveredOnce() {
         // given: an attempt held by a process that stopped
         ShardProbe probe = new ShardProbe(registry, shards);
-        heartbeat("gone-pod", "CURRENT_TIMESTAMP", true);
         long abandoned = control(probe.shard("races"), "Processing", "gone-pod", 1);
+        heartbeat("gone-pod", "CURRENT_TIMESTAMP", true);
 
         // when: the sweeper publishes it again, and its consumer delivers it before the sweeper marked it Queued
         await().atMost(Duration.ofSeconds(20)).until(() -> "Processed".equals(probe.state("races", abandoned)));
