@@ -39,6 +39,7 @@ public class DataPumpProperties {
     @Valid private final Archive archive = new Archive();
     @Valid private final Runs runs = new Runs();
     @Valid private final Metrics metrics = new Metrics();
+    @Valid private final Tracing tracing = new Tracing();
 
     /**
      * This process's id in control records, attempts and heartbeats: the configured processor id (or
@@ -86,6 +87,7 @@ public class DataPumpProperties {
     public Archive getArchive() { return archive; }
     public Runs getRuns() { return runs; }
     public Metrics getMetrics() { return metrics; }
+    public Tracing getTracing() { return tracing; }
 
     /** Run reports and the audit trail: how long they are kept. */
     public static class Runs {
@@ -96,6 +98,18 @@ public class DataPumpProperties {
         public void setRetention(Duration retention) { this.retention = retention; }
         public Duration getAuditRetention() { return auditRetention; }
         public void setAuditRetention(Duration auditRetention) { this.auditRetention = auditRetention; }
+    }
+
+    /**
+     * W3C trace context (io.datapump.tracing): spans are always made and their context propagated; they are exported
+     * over OTLP only when an endpoint is set.
+     */
+    public static class Tracing {
+        /** OTLP/HTTP base URL of a collector, e.g. http://otel-collector:4318 (traces go to /v1/traces); blank: none. */
+        private String otlpEndpoint = "";
+
+        public String getOtlpEndpoint() { return otlpEndpoint; }
+        public void setOtlpEndpoint(String otlpEndpoint) { this.otlpEndpoint = otlpEndpoint; }
     }
 
     /** The gauges read from the shards and the broker (backlog, oldest pending, shard up, dead-letter depth). */
