@@ -18,9 +18,11 @@ import io.datapump.registry.Biller;
 import io.datapump.registry.BillerRegistry;
 import io.datapump.shard.Shard;
 import io.datapump.shard.ShardDataSources;
+import io.datapump.tracing.TraceIds;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -114,8 +116,9 @@ public class BillerClaims {
     }
 
     /** A claimed item whose type no item topic exists for ends Failed with its reason. */
-    public void rejectUnknownType(ItemMessage item) {
-        controlRecords.reject(shards.forBiller(registry.require(item.billerId())), item, "UnknownItemType",
+    public void rejectUnknownType(ItemMessage item, @Header(TraceIds.TRACEPARENT) String traceparent) {
+        controlRecords.reject(shards.forBiller(registry.require(item.billerId())), item,
+                TraceIds.fromTraceparent(traceparent), "UnknownItemType",
                 "unknown item type '" + item.itemType() + "'; no item topic handles it");
     }
 

@@ -140,14 +140,17 @@ public class ControlRecords {
         return shard.jdbc().update(SqlFiles.get("control/mark-queued"), Map.of("claimToken", claimToken));
     }
 
-    /** A claimed item that can never be delivered (e.g. an unknown item type) ends Failed with its reason. */
-    public void reject(Shard shard, ItemMessage item, String errorClass, String reason) {
+    /**
+     * A claimed item that can never be delivered (e.g. an unknown item type) ends Failed with its reason;
+     * {@code traceId} is the item's trace (null: none).
+     */
+    public void reject(Shard shard, ItemMessage item, String traceId, String errorClass, String reason) {
         Instant now = clock.instant();
         shard.tx().executeWithoutResult(status -> {
             if (shard.jdbc().update(SqlFiles.get("control/fail-unclaimed"),
                     failureParams(item, null, errorClass, reason)) == 1) {
-                recordAttempt(shard, item.recordId(), item.correlationId(), "Failed", errorClass, reason, null, now,
-                        Duration.ZERO);
+                recordAttempt(shard, item.recordId(), item.correlationId(), traceId, "Failed", errorClass, reason,
+                        null, now, Duration.ZERO);
             }
         });
         LOG.warn("Item {} of biller {} rejected: {}", item.recordId(), item.billerId(), reason);
@@ -187,27 +190,27 @@ public class ControlRecords {
     /**
      * The CIS accepted the item: Processing -> Processed with a Succeeded attempt, in one transaction. Returns false
      * when the attempt no longer held the row (the call succeeded anyway; the caller must not fail the exchange).
+     * {@code traceId} is the attempt's trace (the CIS request's traceparent), null when it had none.
      */
-    public boolean markProcessed(Shard shard, ItemMessage item, String attemptToken, Integer httpStatus,
-                                 String confirmationId, Instant started) {
+    public boolean markProcessed(Shard shard, ItemMessage item, String traceId, String attemptToken,
+                                 Integer httpStatus, String confirmationId, Instant started) {
         Instant now = clock.instant();
         Integer updated = shard.tx().execute(tx -> {
             int n = shard.jdbc().update(SqlFiles.get("control/mark-processed"),
                     Map.of("recordId", item.recordId(), "attemptToken", attemptToken));
-            recordAttempt(shard, item.recordId(), item.correlationId(), "Succeeded", null, null, httpStatus, null,
-                    confirmationId, started,
-                    elapsed(started, now));
+            recordAttempt(shard, item.recordId(), item.correlationId(), traceId, "Succeeded", null, null,
+                    httpStatus, null, confirmationId, started, elapsed(started, now));
             return n;
         });
         return updated != null && updated == 1;
     }
 
     /** Before an in-process redelivery: records the failed attempt and counts the next one. */
-    public void failedAttemptBeforeRedelivery(Shard shard, ItemMessage item, String attemptToken, Instant started,
-                                              Failure failure) {
+    public void failedAttemptBeforeRedelivery(Shard shard, ItemMessage item, String traceId, String attemptToken,
+                                              Instant started, Failure failure) {
         Instant now = clock.instant();
         shard.tx().executeWithoutResult(tx -> {
-            recordFailedAttempt(shard, item.recordId(), item.correlationId(), failure, started,
+            recordFailedAttempt(shard, item.recordId(), item.correlationId(), traceId, failure, started,
                     elapsed(started, now));
             shard.jdbc().update(SqlFiles.get("control/next-attempt"),
                     failureParams(item, attemptToken, failure.errorClass(), failure.message()));
@@ -218,14 +221,14 @@ public class ControlRecords {
      * A delivery attempt failed and the item will be tried again later: Processing -> Queued (only if this attempt
      * still holds the row), with a Failed attempt in the history. Returns whether the row was released.
      */
-    public boolean releaseAfterFailure(Shard shard, ItemMessage item, String attemptToken, Instant started,
-                                       Failure failure) {
+    public boolean releaseAfterFailure(Shard shard, ItemMessage item, String traceId, String attemptToken,
+                                       Instant started, Failure failure) {
         Instant now = clock.instant();
         boolean released = Boolean.TRUE.equals(shard.tx().execute(tx -> {
             int n = shard.jdbc().update(SqlFiles.get("control/release-processing"),
                     failureParams(item, attemptToken, failure.errorClass(), failure.message()));
             if (n == 1) {
-                recordFailedAttempt(shard, item.recordId(), item.correlationId(), failure, started,
+                recordFailedAttempt(shard, item.recordId(), item.correlationId(), traceId, failure, started,
                     elapsed(started, now));
             }
             return n == 1;
@@ -245,8 +248,8 @@ public class ControlRecords {
      * The item failed for good: Processing -> Failed when this exchange's attempt holds it, otherwise
      * Fetched/Queued -> Failed. Returns null when the row is Processed already (the message was a stale duplicate).
      */
-    public FailedItem markFailed(Shard shard, ItemMessage item, String attemptToken, Instant started,
-                                 Failure failure) {
+    public FailedItem markFailed(Shard shard, ItemMessage item, String traceId, String attemptToken,
+                                 Instant started, Failure failure) {
         Instant now = clock.instant();
         return shard.tx().execute(tx -> {
             Map<String, Object> params = failureParams(item, attemptToken, failure.errorClass(), failure.message());
@@ -260,7 +263,7 @@ public class ControlRecords {
                 n = shard.jdbc().update(SqlFiles.get("control/fail-direct-unclaimed"), direct);
             }
             if (n == 1) {
-                recordFailedAttempt(shard, item.recordId(), item.correlationId(), failure,
+                recordFailedAttempt(shard, item.recordId(), item.correlationId(), traceId, failure,
                         started == null ? now : started,
                         elapsed(started, now));
             }
@@ -321,7 +324,7 @@ public class ControlRecords {
                 return false;
             }
             if (take == Take.ABANDONED) {
-                recordAttempt(shard, recordId, null, "Failed", "Abandoned", reason, null, clock.instant(),
+                recordAttempt(shard, recordId, null, null, "Failed", "Abandoned", reason, null, clock.instant(),
                         Duration.ZERO);
             }
             return true;
@@ -397,25 +400,30 @@ public class ControlRecords {
         return params;
     }
 
-    private void recordAttempt(Shard shard, long recordId, String correlationId, String outcome, String errorClass,
-                               String error, Integer httpStatus, Instant started, Duration duration) {
-        recordAttempt(shard, recordId, correlationId, outcome, errorClass, error, httpStatus, null, null, started,
-                duration);
+    private void recordAttempt(Shard shard, long recordId, String correlationId, String traceId, String outcome,
+                               String errorClass, String error, Integer httpStatus, Instant started,
+                               Duration duration) {
+        recordAttempt(shard, recordId, correlationId, traceId, outcome, errorClass, error, httpStatus, null, null,
+                started, duration);
     }
 
-    private void recordFailedAttempt(Shard shard, long recordId, String correlationId, Failure failure,
-                                     Instant started, Duration duration) {
-        recordAttempt(shard, recordId, correlationId, "Failed", failure.errorClass(), failure.message(),
+    private void recordFailedAttempt(Shard shard, long recordId, String correlationId, String traceId,
+                                     Failure failure, Instant started, Duration duration) {
+        recordAttempt(shard, recordId, correlationId, traceId, "Failed", failure.errorClass(), failure.message(),
                 failure.httpStatus(), failure.cisAnswer(), null, started, duration);
     }
 
-    /** One attempt row; {@code correlationId} is the handled item message's (what the CIS got as X-Correlation-Id). */
-    private void recordAttempt(Shard shard, long recordId, String correlationId, String outcome, String errorClass,
-                               String error, Integer httpStatus, String cisAnswer, String confirmationId,
-                               Instant started, Duration duration) {
+    /**
+     * One attempt row; {@code correlationId} is the handled item message's (what the CIS got as X-Correlation-Id),
+     * {@code traceId} the W3C trace id of the attempt (32 hex digits, the trace id of the CIS request's traceparent).
+     */
+    private void recordAttempt(Shard shard, long recordId, String correlationId, String traceId, String outcome,
+                               String errorClass, String error, Integer httpStatus, String cisAnswer,
+                               String confirmationId, Instant started, Duration duration) {
         Map<String, Object> params = new HashMap<>();
         params.put("correlationId", correlationId == null || correlationId.length() <= 64 ? correlationId
                 : correlationId.substring(0, 64));
+        params.put("traceId", traceId == null || traceId.length() <= 32 ? traceId : traceId.substring(0, 32));
         params.put("cisAnswer", cisAnswerExcerpt(cisAnswer));
         params.put("confirmationId", confirmationId == null || confirmationId.length() <= MAX_CONFIRMATION_LENGTH
                 ? confirmationId : confirmationId.substring(0, MAX_CONFIRMATION_LENGTH));

@@ -29,11 +29,13 @@ public class ItemHistory {
 
     /**
      * One delivery attempt; {@code cisAnswer} is the masked excerpt of a rejection, {@code confirmationId} a
-     * success's, {@code correlationId} the handled message's (the CIS's X-Correlation-Id).
+     * success's, {@code correlationId} the handled message's (the CIS's X-Correlation-Id), {@code traceId} the W3C
+     * trace id of the attempt (the trace of the traceparent the CIS received), null before tracing or without one.
      */
     public record Attempt(long attemptId, int attempt, String outcome, String errorClass, String errorMessage,
                           Integer httpStatus, String cisAnswer, String confirmationId, Instant startedAt,
-                          long durationMs, String processorId, String correlationId, boolean archived) {
+                          long durationMs, String processorId, String correlationId, String traceId,
+                          boolean archived) {
     }
 
     /** The item's history, or empty when the shard has no control row for it (never seen, or not yet claimed). */
@@ -59,7 +61,7 @@ public class ItemHistory {
         return new Attempt(rs.getLong("AttemptId"), rs.getInt("Attempt"), rs.getString("Outcome"),
                 rs.getString("ErrorClass"), mask(rs.getString("ErrorMessage")), httpStatus,
                 mask(rs.getString("CisAnswer")), rs.getString("CisConfirmationId"), instant(rs, "StartedAt"),
-                rs.getLong("DurationMs"), rs.getString("ProcessorId"), rs.getString("CorrelationId"),
+                rs.getLong("DurationMs"), rs.getString("ProcessorId"), rs.getString("CorrelationId"), rs.getString("TraceId"),
                 instant(rs, "ArchivedAt") != null);
     }
 

@@ -7,6 +7,7 @@ import io.datapump.failure.Failure;
 import io.datapump.failure.FailureClassifier;
 import io.datapump.itemconsumer.ItemContext;
 import io.datapump.message.DataPumpHeaders;
+import io.datapump.tracing.TraceIds;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -35,7 +36,7 @@ public class AttemptRecorder implements Processor {
             return;
         }
         Failure failure = classifier.classify(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
-        controlRecords.failedAttemptBeforeRedelivery(item.shard(), item.message(), token,
+        controlRecords.failedAttemptBeforeRedelivery(item.shard(), item.message(), TraceIds.of(exchange), token,
                 exchange.getProperty(DataPumpHeaders.ATTEMPT_STARTED, Instant.class), failure);
         exchange.setProperty(DataPumpHeaders.ATTEMPT_STARTED, Instant.now());
     }

@@ -11,6 +11,7 @@ import io.datapump.itemconsumer.ItemContext;
 import io.datapump.message.BillerMessage;
 import io.datapump.message.DataPumpHeaders;
 import io.datapump.message.ItemMessage;
+import io.datapump.tracing.TraceIds;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -61,7 +62,7 @@ public class DeadLetters {
         int attempts = 0;
         Instant firstFailure = now;
         if (item != null && context.shard() != null) {
-            ControlRecords.FailedItem failed = controlRecords.markFailed(context.shard(), item,
+            ControlRecords.FailedItem failed = controlRecords.markFailed(context.shard(), item, TraceIds.of(exchange),
                     exchange.getProperty(DataPumpHeaders.ATTEMPT_TOKEN, String.class),
                     exchange.getProperty(DataPumpHeaders.ATTEMPT_STARTED, Instant.class), failure);
             if (failed == null) {

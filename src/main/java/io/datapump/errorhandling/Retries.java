@@ -19,6 +19,7 @@ import io.datapump.message.BillerMessage;
 import io.datapump.message.DataPumpHeaders;
 import io.datapump.message.ItemMessage;
 import io.datapump.message.ItemPublishing;
+import io.datapump.tracing.TraceIds;
 
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -104,8 +105,8 @@ public class Retries {
         String resumes = exchange.getMessage().getHeader(DataPumpHeaders.RESUMES_ATTEMPT, String.class);
         if (token != null) {
             // (a claim was made, so the item was admitted and its shard is known)
-            controlRecords.releaseAfterFailure(context.shard(), item, token, exchange.getProperty(DataPumpHeaders.ATTEMPT_STARTED,
-                    Instant.class), failure);
+            controlRecords.releaseAfterFailure(context.shard(), item, TraceIds.of(exchange), token,
+                    exchange.getProperty(DataPumpHeaders.ATTEMPT_STARTED, Instant.class), failure);
             exchange.removeProperty(DataPumpHeaders.ATTEMPT_TOKEN);
         }
         publishing.prepare(exchange, next, now.plus(delay));

@@ -10,6 +10,7 @@ import io.datapump.message.ItemMessage;
 import io.datapump.message.ItemType;
 import io.datapump.registry.Biller;
 import io.datapump.shard.ShardDataSources;
+import io.datapump.tracing.TraceIds;
 
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -48,6 +49,8 @@ public class Admission {
      * @param routeItemKey the item type key of that route, e.g. {@code payment}
      */
     public void admit(Exchange exchange, String routeLane, String routeItemKey) throws IOException {
+        // the trace this delivery belongs to, kept before the route removes the headers (each attempt records it)
+        TraceIds.keep(exchange);
         Object body = exchange.getMessage().getBody();
         String text = body instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8)
                 : body == null ? "" : body.toString();

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.datapump.DataPumpProperties;
 import io.datapump.control.ControlRecords;
 import io.datapump.message.DataPumpHeaders;
+import io.datapump.tracing.TraceIds;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Variable;
@@ -37,7 +38,7 @@ public class Delivery {
     }
 
     public void delivered(Exchange exchange, @Variable(ItemContext.VARIABLE) ItemContext item) {
-        boolean held = controlRecords.markProcessed(item.shard(), item.message(),
+        boolean held = controlRecords.markProcessed(item.shard(), item.message(), TraceIds.of(exchange),
                 exchange.getProperty(DataPumpHeaders.ATTEMPT_TOKEN, String.class),
                 exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class),
                 CisConfirmation.from(exchange.getMessage().getBody(String.class), confirmationField),

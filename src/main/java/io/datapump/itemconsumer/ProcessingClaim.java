@@ -7,6 +7,7 @@ import java.util.UUID;
 import io.datapump.control.ControlRecords;
 import io.datapump.failure.FailureClassifier;
 import io.datapump.message.DataPumpHeaders;
+import io.datapump.tracing.TraceIds;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.IdempotentRepository;
@@ -57,7 +58,7 @@ public class ProcessingClaim extends ServiceSupport implements IdempotentReposit
             return false;
         }
         ItemContext item = item(exchange, key);
-        controlRecords.releaseAfterFailure(item.shard(), item.message(), token,
+        controlRecords.releaseAfterFailure(item.shard(), item.message(), TraceIds.of(exchange), token,
                 exchange.getProperty(DataPumpHeaders.ATTEMPT_STARTED, Instant.class),
                 classifier.classify(exchange.getException()));
         return true;

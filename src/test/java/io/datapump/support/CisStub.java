@@ -26,9 +26,9 @@ import com.sun.net.httpserver.HttpServer;
  */
 public final class CisStub implements AutoCloseable {
 
-    /** One request as the CIS saw it. */
+    /** One request as the CIS saw it; {@code traceparent} is its W3C trace context header (null: none). */
     public record Call(String billerId, String resource, String idempotencyKey, String correlationId, String body,
-                       int status) {
+                       int status, String traceparent) {
     }
 
     /**
@@ -213,7 +213,8 @@ public final class CisStub implements AutoCloseable {
         }
         String key = http.getRequestHeaders().getFirst("Idempotency-Key");
         Call call = new Call(path.length > 2 ? path[2] : "", path.length > 3 ? path[3] : "", key,
-                http.getRequestHeaders().getFirst("X-Correlation-Id"), body, 0);
+                http.getRequestHeaders().getFirst("X-Correlation-Id"), body, 0,
+                http.getRequestHeaders().getFirst("traceparent"));
         if (key != null) {
             attemptsByKey.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
         }
@@ -229,7 +230,8 @@ public final class CisStub implements AutoCloseable {
                 : demanded != null && !demanded.apply(http) ? Reply.of(401, "{\"error\":\"invalid_token\"}")
                 : responder.apply(call);
         synchronized (this) {
-            calls.add(new Call(call.billerId(), call.resource(), key, call.correlationId(), body, reply.status()));
+            calls.add(new Call(call.billerId(), call.resource(), key, call.correlationId(), body, reply.status(),
+                    call.traceparent()));
         }
         Runnable answer = () -> {
             inFlight.get(call.billerId()).decrementAndGet();
