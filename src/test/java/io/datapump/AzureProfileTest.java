@@ -14,6 +14,8 @@ import com.azure.messaging.servicebus.models.SubQueue;
 
 import io.datapump.billerconsumer.PublishBatch;
 import io.datapump.billerconsumer.ServiceBusBatches;
+import io.datapump.tracing.ItemTraces;
+import io.datapump.tracing.TraceIds;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
@@ -57,6 +59,7 @@ class AzureProfileTest {
     @Autowired PublishBatch publishBatch;
     @Autowired org.apache.camel.processor.errorhandler.RedeliveryPolicy quickRedeliveries;
     @Autowired ProducerTemplate producer;
+    @Autowired ItemTraces itemTraces;
 
     @Test
     void everyConsumerRouteIsCreatedOnServiceBusAndNoneIsStarted() {
@@ -199,6 +202,36 @@ class AzureProfileTest {
                 .doesNotContainKey("CamelInternal");
         assertThat(sent.get("data-pump-paperless-registration-created")).singleElement()
                 .satisfies(batch -> assertThat(batch).hasSize(1));
+    }
+
+    @Test
+    void aPublishedItemCarriesItsOwnTraceAsTheApplicationPropertyTraceparent() throws Exception {
+        // given: the biller consumer's batch block, in which an item starts its own trace before it is published
+        Map<String, List<List<ServiceBusMessage>>> sent = recordBatches();
+        String[] itemRoot = new String[1];
+        Processor block = publishBatch.wrap(null, claim -> {
+            Exchange item = claim.copy();
+            item.getMessage().setBody("{\"recordId\":7}");
+            item.getMessage().setHeader("DataPumpBillerId", "biller-a");
+            item.getMessage().setHeader("DataPumpRecordId", 7L);
+            item.getMessage().setHeader("DataPumpItemType", "Payment");
+            itemTraces.begin(item);
+            itemRoot[0] = item.getMessage().getHeader(TraceIds.TRACEPARENT, String.class);
+            // the demo lane's topic: an endpoint keeps the sink of its first flush, and the test above owns production's
+            producer.send(environment.getRequiredProperty("datapump.endpoints.demo.payment-out"), item);
+        });
+
+        // when the block runs
+        block.process(new DefaultExchange(camel));
+
+        // then the Service Bus message has a W3C traceparent application property in the item's trace, whose parent
+        // is the publish span (not the item's root span the exchange carried)
+        assertThat(TraceIds.fromTraceparent(itemRoot[0])).isNotNull();
+        ServiceBusMessage message = sent.get("data-pump-payment-created-demo").get(0).get(0);
+        Object traceparent = message.getApplicationProperties().get(TraceIds.TRACEPARENT);
+        assertThat(traceparent).isInstanceOf(String.class);
+        assertThat(TraceIds.fromTraceparent((String) traceparent)).isEqualTo(TraceIds.fromTraceparent(itemRoot[0]));
+        assertThat(traceparent).isNotEqualTo(itemRoot[0]);
     }
 
     @Test

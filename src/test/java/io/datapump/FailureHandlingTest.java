@@ -25,6 +25,7 @@ import io.datapump.support.CisStub;
 import io.datapump.support.DeadLetterQueue;
 import io.datapump.support.ShardProbe;
 import io.datapump.support.TestBillers;
+import io.datapump.tracing.TraceIds;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -142,6 +143,25 @@ class FailureHandlingTest {
         assertThat(letter.header("DataPumpFailureCause").toString()).contains("HttpOperationFailedException");
         assertThat(Instant.parse((String) letter.header("DataPumpFailureFirstAt")))
                 .isBefore(Instant.parse((String) letter.header("DataPumpFailureLastAt")));
+    }
+
+    @Test
+    void anItemStaysInOneTraceThroughItsQuickAndDurableRetriesAndEveryAttemptKeepsIt() throws Exception {
+        // given: a CIS that answers 503 every time
+        ItemMessage item = claimAndPublish("down", ItemType.PAYMENT);
+        int expectedAttempts = (1 + IMMEDIATE) * (1 + DELAYED);
+
+        // when: the item is tried in process, published again for its durable retries, and finally Failed
+        await().atMost(Duration.ofSeconds(30)).until(() -> "Failed".equals(probe.state("down", item.recordId())));
+
+        // then: every CIS call carried a traceparent of one and the same trace
+        List<String> traces = CIS.callsWithKey(item.idempotencyKey()).stream()
+                .map(call -> TraceIds.fromTraceparent(call.traceparent())).toList();
+        assertThat(traces).hasSize(expectedAttempts).doesNotContainNull();
+        assertThat(traces).containsOnly(traces.get(0));
+        // and: every attempt (the last one recorded by the dead-lettering) keeps that trace id
+        assertThat(probe.attempts("down", item.recordId())).hasSize(expectedAttempts)
+                .allSatisfy(a -> assertThat(a.get("TraceId")).isEqualTo(traces.get(0)));
     }
 
     @Test
