@@ -101,13 +101,17 @@ public class DataPumpProperties {
     }
 
     /**
-     * W3C trace context (io.datapump.tracing): spans are always made and their context propagated; they are exported
-     * over OTLP only when an endpoint is set.
+     * W3C trace context (io.datapump.tracing): unless switched off, spans are made and their context propagated;
+     * they are exported over OTLP only when an endpoint is set.
      */
     public static class Tracing {
+        /** false: no spans and no trace context at all (camel.opentelemetry2.enabled follows it). */
+        private boolean enabled = true;
         /** OTLP/HTTP base URL of a collector, e.g. http://otel-collector:4318 (traces go to /v1/traces); blank: none. */
         private String otlpEndpoint = "";
 
+        public boolean isEnabled() { return enabled; }
+        public void setEnabled(boolean enabled) { this.enabled = enabled; }
         public String getOtlpEndpoint() { return otlpEndpoint; }
         public void setOtlpEndpoint(String otlpEndpoint) { this.otlpEndpoint = otlpEndpoint; }
     }

@@ -12,6 +12,7 @@ import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 
+import io.datapump.DataPumpProperties;
 import io.datapump.message.DataPumpHeaders;
 
 import org.apache.camel.Exchange;
@@ -24,7 +25,7 @@ import org.springframework.stereotype.Component;
  * publisher's cycle) would otherwise take in every item of the batch; before an item is published, {@link #begin}
  * starts a trace of the item's own: a root span {@code item <type>} with the biller, record id and type as
  * attributes and a link to the batch's span, on which the item message's publish span, the item consumer's span,
- * its CIS call and any retries of the item follow.
+ * its CIS call and any retries of the item follow. Nothing when datapump.tracing.enabled is false.
  */
 @Component("itemTraces")
 public class ItemTraces {
@@ -44,10 +45,12 @@ public class ItemTraces {
 
     private final Tracer tracer;
     private final TextMapPropagator propagator;
+    private final boolean enabled;
 
-    public ItemTraces(Tracer tracer, ContextPropagators propagators) {
+    public ItemTraces(Tracer tracer, ContextPropagators propagators, DataPumpProperties properties) {
         this.tracer = tracer;
         this.propagator = propagators.getTextMapPropagator();
+        this.enabled = properties.getTracing().isEnabled();
     }
 
     /**
@@ -56,6 +59,9 @@ public class ItemTraces {
      * next continues the item's trace.
      */
     public void begin(Exchange exchange) {
+        if (!enabled) {
+            return;
+        }
         Message message = exchange.getMessage();
         SpanContext batch = Span.fromContext(propagator.extract(Context.root(), message.getHeaders(), HEADERS))
                 .getSpanContext();

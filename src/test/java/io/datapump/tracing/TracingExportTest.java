@@ -18,6 +18,9 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 
 import io.datapump.DataPumpProperties;
 
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,6 +70,24 @@ class TracingExportTest {
         // then: it had ids to propagate, and no request left the process
         assertThat(span.getSpanContext().isValid()).isTrue();
         assertThat(received).isEmpty();
+    }
+
+    @Test
+    void switchedOffAClaimedItemStartsNoTrace() {
+        // given: datapump.tracing.enabled false, and a claimed item on its way to be published
+        DataPumpProperties properties = new DataPumpProperties();
+        properties.getTracing().setEnabled(false);
+        OpenTelemetrySdk sdk = new TracingConfiguration().dataPumpOpenTelemetry(properties, new MockEnvironment());
+        ItemTraces traces = new ItemTraces(sdk.getTracer("test"), sdk.getPropagators(), properties);
+        Exchange item = new DefaultExchange(new DefaultCamelContext());
+        item.getMessage().setHeader("DataPumpBillerId", "acme");
+
+        // when: the biller consumer's step for it runs
+        traces.begin(item);
+
+        // then: the message carries no trace context
+        assertThat(item.getMessage().getHeader(TraceIds.TRACEPARENT)).isNull();
+        sdk.close();
     }
 
     @Test
