@@ -239,7 +239,8 @@ public class OpsPages {
         return "ops/audit";
     }
 
-    private static void page(Model model, HttpServletRequest request, String section) {
+    /** What every page's menu needs: its section, whether the user may act, and who they are. */
+    static void page(Model model, HttpServletRequest request, String section) {
         model.addAttribute("section", section);
         model.addAttribute("operator", request.isUserInRole("OPERATOR"));
         model.addAttribute("user", request.getUserPrincipal() == null ? "" : request.getUserPrincipal().getName());

@@ -1,6 +1,8 @@
 package io.datapump.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.datapump.support.Pages.form;
+import static io.datapump.support.Pages.html;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -16,12 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.web.client.TestRestTemplate;
-import org.springframework.http.HttpEntity;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.util.LinkedMultiValueMap;
-import org.springframework.util.MultiValueMap;
 
 /**
  * The 3 a.m. path through the operations pages: a viewer sees the billers, the failure group, its items and an
@@ -72,7 +69,7 @@ class OpsPagesTest {
         // an operator: the replay form, a dry run that says what will happen
         assertThat(html(operator, "/ops/failures/items?billerId=ops-broken&itemType=Payment&errorClass=CisRejected"))
                 .contains("Dry run");
-        HttpEntity<MultiValueMap<String, String>> replay = form("billerId", "ops-broken", "itemType", "Payment",
+        var replay = form("billerId", "ops-broken", "itemType", "Payment",
                 "errorClass", "CisRejected", "rate", "20", "canary", "1", "reason", "CIS fixed");
         ResponseEntity<String> confirm = operator.postForEntity("/ops/replay/dry-run", replay, String.class);
         assertThat(confirm.getBody()).contains("This replays <strong>3</strong> failed item(s)")
@@ -101,24 +98,5 @@ class OpsPagesTest {
                 .contains(">operator<");
         // and the search finds an item by its idempotency key
         assertThat(html(viewer, "/ops/search?q=datapump-ops-fine-1")).contains("/ops/items/ops-fine/1");
-    }
-
-    private static String html(TestRestTemplate http, String path) {
-        HttpHeaders headers = new HttpHeaders();
-        headers.setAccept(java.util.List.of(MediaType.TEXT_HTML));
-        ResponseEntity<String> page = http.exchange(path, org.springframework.http.HttpMethod.GET,
-                new HttpEntity<>(headers), String.class);
-        assertThat(page.getStatusCode().value()).as(path).isEqualTo(200);
-        return page.getBody();
-    }
-
-    private static HttpEntity<MultiValueMap<String, String>> form(String... pairs) {
-        MultiValueMap<String, String> body = new LinkedMultiValueMap<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            body.add(pairs[i], pairs[i + 1]);
-        }
-        HttpHeaders headers = new HttpHeaders();
-        headers.setContentType(MediaType.APPLICATION_FORM_URLENCODED);
-        return new HttpEntity<>(body, headers);
     }
 }
