@@ -41,6 +41,48 @@ class OpsPagesTest {
                 : CisStub.Reply.of(200));
         PUMP.biller("ops-broken").items(3, 0).create();
         PUMP.biller("ops-fine").items(2, 0).create();
+        BROKEN.add("ops-chosen");
+        PUMP.biller("ops-chosen").items(4, 0).create();
+    }
+
+    @Test
+    void anOperatorReplaysChosenRecordIdsThenWhatFailedInATimeWindowFromTheFailuresPage() {
+        // given: four failed items of one biller
+        ShardProbe probe = PUMP.probe();
+        await().atMost(Duration.ofSeconds(30)).until(() -> probe.inState("ops-chosen", "Failed") == 4);
+        TestRestTemplate operator = PUMP.operator();
+        assertThat(html(operator, "/ops/failures")).contains("id=\"selection-form\"");
+        assertThat(html(PUMP.viewer(), "/ops/failures")).doesNotContain("selection-form");
+        BROKEN.remove("ops-chosen");
+
+        // when: the operator dry-runs records 1 and 3, and confirms
+        var chosen = form("billerId", "ops-chosen", "recordIds", "1, 3", "rate", "50", "canary", "0",
+                "reason", "two of them");
+        String confirm = operator.postForEntity("/ops/replay/dry-run", chosen, String.class).getBody();
+        operator.postForEntity("/ops/replay", chosen, String.class);
+
+        // then: the page said two, and exactly those two are delivered
+        assertThat(confirm).contains("This replays <strong>2</strong> failed item(s)").contains("with record ids 1, 3");
+        await().atMost(Duration.ofSeconds(20)).until(() -> probe.inState("ops-chosen", "Processed") == 2);
+        assertThat(CIS.acceptedFor("ops-chosen")).extracting(CisStub.Call::idempotencyKey)
+                .containsExactlyInAnyOrder("datapump-ops-chosen-1", "datapump-ops-chosen-3");
+
+        // when: what failed in the last hour is dry-run, and what fails after an hour from now
+        java.time.LocalDateTime now = java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).withNano(0);
+        String lastHour = operator.postForEntity("/ops/replay/dry-run", form("billerId", "ops-chosen",
+                "failedFrom", now.minusHours(1).toString(), "failedTo", now.plusMinutes(1).toString()),
+                String.class).getBody();
+        String later = operator.postForEntity("/ops/replay/dry-run", form("billerId", "ops-chosen",
+                "failedFrom", now.plusHours(1).toString()), String.class).getBody();
+        ResponseEntity<String> badIds = operator.postForEntity("/ops/replay/dry-run", form("billerId", "ops-chosen",
+                "recordIds", "2, two"), String.class);
+
+        // then: the two left, none, and a clear refusal
+        assertThat(lastHour).contains("This replays <strong>2</strong> failed item(s)").contains("that failed from");
+        assertThat(later).contains("This replays <strong>0</strong> failed item(s)");
+        assertThat(badIds.getStatusCode().value()).isEqualTo(400);
+        assertThat(badIds.getBody()).contains("'two'");
+        assertThat(probe.inState("ops-chosen", "Failed")).isEqualTo(2);
     }
 
     @Test
