@@ -17,6 +17,7 @@ import io.datapump.admin.FailureGroups;
 import io.datapump.admin.ReplaySelection;
 import io.datapump.admin.ReplayStatus;
 import io.datapump.admin.Replays;
+import io.datapump.admin.Rerun;
 import io.datapump.api.BillerStatusService;
 import io.datapump.api.ItemSearch;
 import io.datapump.control.ItemHistory;
@@ -52,10 +53,12 @@ public class OpsPages {
     private final ShardDataSources shards;
     private final AdminAudit audit;
     private final ObjectMapper json;
+    private final Rerun rerun;
 
     public OpsPages(BillerStatusService status, FailureGroups failureGroups, Replays replays, BillerSettings settings,
                     ItemHistory history, ItemSearch search, BillerRegistry registry, ShardDataSources shards,
-                    AdminAudit audit, ObjectMapper json) {
+                    AdminAudit audit, ObjectMapper json, Rerun rerun) {
+        this.rerun = rerun;
         this.status = status;
         this.failureGroups = failureGroups;
         this.replays = replays;
@@ -90,6 +93,21 @@ public class OpsPages {
                     ? "done" : "unchanged");
         } catch (ApiException e) {
             audit.record(actor, action, billerId, "from /ops", "refused: " + e.getMessage());
+            throw e;
+        }
+        return "redirect:/ops/billers";
+    }
+
+    /** Claims the biller's pending work now (the API's rerun, without its failed items). */
+    @PostMapping("/billers/{id}/rerun")
+    public String rerun(@PathVariable("id") String billerId, HttpServletRequest request)
+            throws JsonProcessingException {
+        String actor = AdminAudit.actor(request);
+        try {
+            Map<String, Object> result = rerun.rerun(billerId, false, actor);
+            audit.record(actor, "rerun", billerId, "includeFailed=false (from /ops)", "pending=" + result.get("pending"));
+        } catch (ApiException e) {
+            audit.record(actor, "rerun", billerId, "includeFailed=false (from /ops)", "refused: " + e.getMessage());
             throw e;
         }
         return "redirect:/ops/billers";

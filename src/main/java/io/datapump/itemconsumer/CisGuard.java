@@ -140,6 +140,11 @@ public class CisGuard extends EventNotifierSupport {
         return limits.state(billerId);
     }
 
+    /** The biller's shared breaker state as its shard has it, for a process that may never have called its CIS. */
+    public CircuitBreaker.State breaker(io.datapump.shard.Shard shard, String billerId) {
+        return limits.state(shard, billerId);
+    }
+
     /** The CIS latency histogram: per biller and lane, by status class (2xx, 4xx, 5xx…, or error: no answer). */
     private void recordLatency(Exchange exchange, long millis) {
         ItemContext item = ItemContext.of(exchange).orElse(null);

@@ -404,14 +404,19 @@ public class SharedCisLimits implements DisposableBean {
             return CircuitBreaker.State.CLOSED;
         }
         try {
-            Row row = read(b.shard, billerId);
-            if (row == null || !row.open()) {
-                return CircuitBreaker.State.CLOSED;
-            }
-            return row.openFor().isZero() ? CircuitBreaker.State.HALF_OPEN : CircuitBreaker.State.OPEN;
+            return state(b.shard, billerId);
         } catch (RuntimeException e) {
             return b.seen;
         }
+    }
+
+    /** The shared breaker's state as the biller's shard has it now, whichever process asks. */
+    public CircuitBreaker.State state(Shard shard, String billerId) {
+        Row row = read(shard, billerId);
+        if (row == null || !row.open()) {
+            return CircuitBreaker.State.CLOSED;
+        }
+        return row.openFor().isZero() ? CircuitBreaker.State.HALF_OPEN : CircuitBreaker.State.OPEN;
     }
 
     /** Slots this process holds now for the biller. */

@@ -96,7 +96,7 @@ class OpsPagesTest {
         // a viewer: the billers, the group, its items, one item's timeline; no action anywhere
         String billers = html(viewer, "/ops/billers");
         assertThat(billers).contains("id=\"biller-ops-broken\"").contains("id=\"biller-ops-fine\"")
-                .doesNotContain(">Pause<");
+                .contains(">closed<").doesNotContain(">Pause<").doesNotContain(">Rerun<");
         String failures = html(viewer, "/ops/failures");
         assertThat(failures).contains("CisRejected");
         String group = html(viewer, "/ops/failures/items?billerId=ops-broken&itemType=Payment&errorClass=CisRejected");
@@ -107,6 +107,12 @@ class OpsPagesTest {
                 .doesNotContain("4111111111111111");
         assertThat(viewer.postForEntity("/ops/replay/dry-run", form("billerId", "ops-broken"), String.class)
                 .getStatusCode().value()).isEqualTo(403);
+
+        // an operator: pause and rerun on the billers page; a rerun claims the pending work now, audited
+        assertThat(html(operator, "/ops/billers")).contains(">Pause<").contains(">Rerun<");
+        operator.postForEntity("/ops/billers/ops-fine/rerun", form(), String.class); // answers with a redirect
+        assertThat(operator.getForObject("/api/audit?limit=20", String.class)).contains("\"Target\":\"ops-fine\"")
+                .contains("includeFailed=false (from /ops)");
 
         // an operator: the replay form, a dry run that says what will happen
         assertThat(html(operator, "/ops/failures/items?billerId=ops-broken&itemType=Payment&errorClass=CisRejected"))
