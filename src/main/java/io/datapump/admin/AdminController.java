@@ -157,7 +157,7 @@ public class AdminController {
     /**
      * Onboards a biller: its shard's pump tables are migrated, then its registry row is inserted (toggle off unless
      * {@code enabled}). 201 with the row; 400 for what the pump could not use, 409 for an id the registry has, 502
-     * when the shard cannot be reached or migrated (no row then).
+     * when the shard cannot be reached, 422 when it cannot be migrated (no row then).
      */
     @PostMapping("/billers")
     public ResponseEntity<Map<String, Object>> onboardBiller(@RequestBody BillerSettings.NewBiller biller,

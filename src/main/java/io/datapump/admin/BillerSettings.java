@@ -136,19 +136,32 @@ public class BillerSettings {
 
     /**
      * Onboards a biller: checks it ({@link #checkOnboarding}), migrates its shard's pump tables, and only then
-     * inserts its row, so the running pump never scans a half-made shard. A shard that cannot be reached or migrated
-     * is 502 with the reason, and no row is written.
+     * inserts its row, so the running pump never scans a half-made shard. A shard that cannot be reached is 502, one
+     * that cannot be migrated 422, each with the reason; no row is written then.
      */
     public Map<String, Object> onboard(NewBiller n) {
         Biller biller = checkOnboarding(n);
         MigrateResult migrated;
+        javax.sql.DataSource database;
         try {
-            migrated = ShardMigrations.migratePumpTables(shards.dataSource(biller));
+            database = shards.dataSource(biller);
+            try (java.sql.Connection reached = database.getConnection()) {
+                reached.isValid(1);
+            }
+        } catch (java.sql.SQLException | RuntimeException e) {
+            shards.forget(biller.id());
+            LOG.warn("Onboarding biller {}: its shard cannot be reached: {}", biller.id(), e.toString());
+            throw new ApiException(HttpStatus.BAD_GATEWAY, "the shard of biller '" + biller.id() + "' cannot be "
+                    + "reached, so nothing was registered: " + cause(e));
+        }
+        try {
+            migrated = ShardMigrations.migratePumpTables(database);
         } catch (RuntimeException e) {
             shards.forget(biller.id());
             LOG.warn("Onboarding biller {}: its shard could not be migrated: {}", biller.id(), e.toString());
-            throw new ApiException(HttpStatus.BAD_GATEWAY, "the shard of biller '" + biller.id() + "' could not be "
-                    + "reached or migrated, so nothing was registered: " + cause(e));
+            throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, "the shard of biller '" + biller.id() + "' was "
+                    + "reached but its pump tables could not be migrated, so nothing was registered (the pump's tables "
+                    + "need the source applications' DataPumpRecord table in it first): " + cause(e));
         }
         Map<String, Object> params = row(biller);
         params.put("lane", biller.lane().id());
