@@ -97,8 +97,9 @@ class AzureProfileTest {
         for (String lane : List.of("production", "demo")) {
             for (String role : List.of("biller-in", "biller-out", "payment-in", "payment-out", "payment-retry-out",
                     "paperless-registration-in", "paperless-registration-out", "paperless-registration-retry-out",
-                    "dead-letter-in", "dead-letter-out", "parked-out", "broker-dead-letter-in[0]",
-                    "broker-dead-letter-in[1]", "broker-dead-letter-in[2]")) {
+                    "dead-letter-in", "dead-letter-out", "parked-in", "parked-out", "broker-dead-letter-in[0]",
+                    "broker-dead-letter-in[1]", "broker-dead-letter-in[2]", "broker-dead-letter-in[3]",
+                    "broker-dead-letter-in[4]")) {
                 uris.add(environment.getRequiredProperty("datapump.endpoints." + lane + "." + role));
             }
         }
@@ -128,7 +129,7 @@ class AzureProfileTest {
                 assertThat(c.getSubQueue()).isEqualTo(SubQueue.DEAD_LETTER_QUEUE);
             }
         }
-        assertThat(uris).hasSize(28);
+        assertThat(uris).hasSize(34);
     }
 
     @Test
@@ -142,6 +143,9 @@ class AzureProfileTest {
         // given: the dead-letter sources of the production lane (the lane's queue, the subscriptions' sub-queues)
         Map<String, String> expected = Map.of(
                 "dead-letter-in", "data-pump-dead-letter",
+                "parked-in", "data-pump-parked",
+                "broker-dead-letter-in[3]", "data-pump-dead-letter/$deadletterqueue",
+                "broker-dead-letter-in[4]", "data-pump-parked/$deadletterqueue",
                 "broker-dead-letter-in[0]", "data-pump-data-created/subscriptions/biller-consumer/$deadletterqueue",
                 "broker-dead-letter-in[1]", "data-pump-payment-created/subscriptions/item-consumer/$deadletterqueue",
                 "broker-dead-letter-in[2]",

@@ -155,8 +155,35 @@ public class AdminController {
     }
 
     /**
-     * Changes a biller's registry row: any of name, cisBaseUrl, enabled (the data-pump toggle), mode and cisAuth
-     * (kind and the secret's name; never a secret). 400 with the reason for what the pump could not use.
+     * Onboards a biller: its shard's pump tables are migrated, then its registry row is inserted (toggle off unless
+     * {@code enabled}). 201 with the row; 400 for what the pump could not use, 409 for an id the registry has, 502
+     * when the shard cannot be reached, 422 when it cannot be migrated (no row then).
+     */
+    @PostMapping("/billers")
+    public ResponseEntity<Map<String, Object>> onboardBiller(@RequestBody BillerSettings.NewBiller biller,
+                                                             HttpServletRequest request)
+            throws JsonProcessingException {
+        String actor = AdminAudit.actor(request);
+        String details = json.writeValueAsString(biller);
+        String target = biller == null ? null : biller.id();
+        try {
+            Map<String, Object> result = settings.onboard(biller);
+            audit.record(actor, "biller-onboard", target, details, onboarded(result));
+            return ResponseEntity.created(URI.create("/api/billers/" + result.get("billerId"))).body(result);
+        } catch (ApiException e) {
+            audit.record(actor, "biller-onboard", target, details, "refused: " + e.getMessage());
+            throw e;
+        }
+    }
+
+    /** The audit outcome of an onboarding. */
+    public static String onboarded(Map<String, Object> result) {
+        return "onboarded; shard migrated: " + result.get("shard");
+    }
+
+    /**
+     * Changes a biller's registry row: any of name, cisBaseUrl, enabled (the data-pump toggle), mode, cisAuth
+     * (kind and the secret's name; never a secret) and cisMaxConcurrent (0: the global limit). 400 with the reason for what the pump could not use.
      */
     @PatchMapping("/billers/{id}")
     public Map<String, Object> changeBiller(@PathVariable("id") String billerId,

@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.azure.identity.DefaultAzureCredentialBuilder;
@@ -17,6 +19,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.ConsumerTemplate;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
+import org.apache.camel.PollingConsumer;
 import org.apache.camel.component.azure.servicebus.ServiceBusConfiguration;
 import org.apache.camel.component.azure.servicebus.ServiceBusEndpoint;
 import org.apache.camel.component.azure.servicebus.ServiceBusType;
@@ -50,6 +53,15 @@ public class DeadLetterQueues implements DisposableBean {
         }
     }
 
+    /**
+     * The header every peeked or taken message carries: the transport's id of the message on its queue (the JMS
+     * message id; the Service Bus sequence number), by which {@link Queue#take(Set, Duration)} finds it again.
+     */
+    public static final String QUEUE_MESSAGE_ID = "DataPumpQueueMessageId";
+
+    /** What a queue message id may look like: no quotes or spaces, so it can stand in a JMS selector. */
+    private static final java.util.regex.Pattern SAFE_ID = java.util.regex.Pattern.compile("[A-Za-z0-9:_.\\-]{1,200}");
+
     /** One dead-letter queue or sub-queue. */
     public interface Queue {
         /** Up to {@code limit} messages, left where they are. Null when the transport cannot look without taking. */
@@ -57,6 +69,17 @@ public class DeadLetterQueues implements DisposableBean {
 
         /** The next message, or null when none came within the timeout. */
         Taken take(Duration timeout);
+
+        /**
+         * The messages with these queue message ids that are still on the queue, taken off it (to be settled by the
+         * caller, one by one); ids not found are left out. Other messages stay where they were.
+         */
+        Map<String, Taken> take(Set<String> messageIds, Duration timeout);
+    }
+
+    /** Whether a queue message id is one this class could have given (a browsed message's id, not a selector). */
+    public static boolean isQueueMessageId(String id) {
+        return id != null && SAFE_ID.matcher(id).matches();
     }
 
     private final CamelContext camel;
@@ -112,8 +135,10 @@ public class DeadLetterQueues implements DisposableBean {
     }
 
     private Exchange exchange(ServiceBusReceivedMessage m) {
-        return exchange(m.getBody() == null ? null : m.getBody().toString(), m.getApplicationProperties(),
+        Exchange exchange = exchange(m.getBody() == null ? null : m.getBody().toString(), m.getApplicationProperties(),
                 m.getCorrelationId());
+        exchange.getMessage().setHeader(QUEUE_MESSAGE_ID, Long.toString(m.getSequenceNumber()));
+        return exchange;
     }
 
     private final class ServiceBusQueue implements Queue {
@@ -139,7 +164,42 @@ public class DeadLetterQueues implements DisposableBean {
             ServiceBusReceivedMessage message = received.next();
             return new Taken(exchange(message), () -> receiver.complete(message), () -> receiver.abandon(message));
         }
+
+        /**
+         * Service Bus cannot receive a chosen message of a queue (only deferred ones, by sequence number): this
+         * receives up to {@link #SCAN_LIMIT} messages, keeps the chosen ones, and abandons the others at once, so they
+         * stay on the queue as they were (a dead-letter sub-queue does not dead-letter them again).
+         */
+        @Override
+        public Map<String, Taken> take(Set<String> messageIds, Duration timeout) {
+            Map<String, Taken> found = new LinkedHashMap<>();
+            List<ServiceBusReceivedMessage> others = new ArrayList<>();
+            try {
+                int scanned = 0;
+                while (found.size() < messageIds.size() && scanned < SCAN_LIMIT) {
+                    int before = scanned;
+                    for (ServiceBusReceivedMessage m : receiver.receiveMessages(10, timeout)) {
+                        scanned++;
+                        String id = Long.toString(m.getSequenceNumber());
+                        if (messageIds.contains(id) && !found.containsKey(id)) {
+                            found.put(id, new Taken(exchange(m), () -> receiver.complete(m), () -> receiver.abandon(m)));
+                        } else {
+                            others.add(m);
+                        }
+                    }
+                    if (scanned == before) {
+                        break;
+                    }
+                }
+            } finally {
+                others.forEach(receiver::abandon);
+            }
+            return found;
+        }
     }
+
+    /** How many messages a Service Bus selection looks at before it gives up on ids it has not found. */
+    static final int SCAN_LIMIT = 1000;
 
     private final class CamelQueue implements Queue {
         private final String uri;
@@ -154,7 +214,50 @@ public class DeadLetterQueues implements DisposableBean {
 
         @Override
         public List<Exchange> peek(int limit) {
-            return endpoint instanceof BrowsableEndpoint browsable ? browsable.getExchanges(limit, null) : null;
+            if (!(endpoint instanceof BrowsableEndpoint browsable)) {
+                return null;
+            }
+            List<Exchange> browsed = browsable.getExchanges(limit, null);
+            browsed.forEach(e -> e.getMessage().setHeader(QUEUE_MESSAGE_ID,
+                    e.getMessage().getHeader("JMSMessageID", e.getMessage().getMessageId(), String.class)));
+            return browsed;
+        }
+
+        /** Each chosen message received by a JMS selector on its id (no other message is touched). */
+        @Override
+        public Map<String, Taken> take(Set<String> messageIds, Duration timeout) {
+            Map<String, Taken> found = new LinkedHashMap<>();
+            for (String id : messageIds) {
+                if (!isQueueMessageId(id)) {
+                    continue;
+                }
+                Endpoint selected = camel.getEndpoint(uri + (uri.contains("?") ? "&" : "?")
+                        + "selector=RAW(JMSMessageID = '" + id + "')");
+                try {
+                    PollingConsumer polling = selected.createPollingConsumer();
+                    polling.start();
+                    try {
+                        Exchange message = polling.receive(timeout.toMillis());
+                        if (message != null) {
+                            // read now: the body must not be read lazily after the consumer stopped
+                            message.getMessage().getBody(String.class);
+                            message.getMessage().setHeader(QUEUE_MESSAGE_ID, id);
+                            found.put(id, new Taken(message, () -> { }, () -> putBack.accept(message)));
+                        }
+                    } finally {
+                        polling.stop();
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException("could not read message " + id + " from " + uri + ": " + e, e);
+                } finally {
+                    try {
+                        camel.removeEndpoint(selected);
+                    } catch (Exception notRemoved) {
+                        // an endpoint left in the registry costs a little memory, nothing else
+                    }
+                }
+            }
+            return found;
         }
 
         @Override

@@ -146,9 +146,33 @@ public class DeadLetterReplay {
         return result;
     }
 
-    private enum Result { REPLAYED, SKIPPED, PARKED }
+    /** What became of one message taken off a queue. */
+    enum Result { REPLAYED, SKIPPED, PARKED }
 
-    private Result handle(String lane, Exchange message) {
+    /**
+     * The queues of a lane an operator can read, by the name the pages and the API use: the pump's dead-letter
+     * queue ({@code dead-letter}), what the broker itself gave up on ({@code broker-1}, {@code broker-2}, … in the
+     * order of datapump.endpoints.&lt;lane&gt;.broker-dead-letter-in) and the parked queue ({@code parked}).
+     */
+    Map<String, String> queues(String lane) {
+        Map<String, String> queues = new LinkedHashMap<>();
+        queues.put("dead-letter", uri(lane, "dead-letter-in"));
+        List<String> brokers = brokerDeadLetterSources(lane);
+        for (int i = 0; i < brokers.size(); i++) {
+            queues.put("broker-" + (i + 1), brokers.get(i));
+        }
+        queues.put("parked", uri(lane, "parked-in"));
+        return queues;
+    }
+
+    /** Where a message taken off the named queue goes back to when it could not be handled. */
+    java.util.function.Consumer<Exchange> putBack(String lane, String queue) {
+        String out = uri(lane, "parked".equals(queue) ? "parked-out" : "dead-letter-out");
+        return m -> producer.send(out, m);
+    }
+
+    /** Replays one message taken off a lane's queue, as the drain does. */
+    Result handle(String lane, Exchange message) {
         ItemMessage direct = directNotAdmitted(message);
         if (direct != null) {
             // a source's message the pump refused before giving it a record id (e.g. its biller was not yet in

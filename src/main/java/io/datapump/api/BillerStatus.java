@@ -14,9 +14,21 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param cis    {@code ok}, or {@code misconfigured} when the pump will not call its CIS as registered (e.g. a plain
  *               http:// URL where https is required); its items are then deferred
  * @param cisProblem why, when misconfigured
+ * @param oldestPendingSeconds how long the oldest item not yet delivered has waited (absent when none waits)
+ * @param breaker the biller's shared CIS circuit breaker: {@code closed}, {@code open} or {@code half-open}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BillerStatus(String id, String name, String lane, boolean enabled, boolean paused, String mode,
                            String shard,
-                           Map<String, Long> counts, String error, String cis, String cisProblem) {
+                           Map<String, Long> counts, String error, String cis, String cisProblem,
+                           Long oldestPendingSeconds, String breaker) {
+
+    /** The oldest pending item's wait for people: 45 s, 12 min, 3 h 5 min; blank when none waits. */
+    public String oldestPendingAge() {
+        if (oldestPendingSeconds == null) {
+            return "";
+        }
+        long s = oldestPendingSeconds;
+        return s < 60 ? s + " s" : s < 3600 ? s / 60 + " min" : s / 3600 + " h " + (s % 3600) / 60 + " min";
+    }
 }

@@ -1,5 +1,8 @@
 package io.datapump.api;
 
+import java.time.Duration;
+import java.time.Instant;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,6 +12,7 @@ import io.datapump.failure.ShardMisconfiguredException;
 import io.datapump.itemconsumer.CisGuard;
 import io.datapump.registry.Biller;
 import io.datapump.registry.BillerRegistry;
+import io.datapump.shard.Shard;
 import io.datapump.shard.ShardDataSources;
 
 import org.slf4j.Logger;
@@ -46,20 +50,21 @@ public class BillerStatusService {
         String cisProblem = cisGuard.misconfiguration(biller);
         String cis = cisProblem == null ? "ok" : "misconfigured";
         try {
-            Map<String, Long> counts = counts(biller);
+            Shard shard = shards.forBiller(biller);
+            Map<String, Long> counts = this.counts.byState(shard);
+            Instant oldest = this.counts.oldestPending(shard);
+            Long waited = oldest == null ? null : Math.max(0, Duration.between(oldest, Instant.now()).toSeconds());
+            String breaker = cisGuard.breaker(shard, biller.id()).name().toLowerCase().replace('_', '-');
             return new BillerStatus(biller.id(), biller.name(), biller.lane().id(), biller.enabled(), biller.paused(),
-                    biller.mode().id(), "ok", counts, null, cis, cisProblem);
+                    biller.mode().id(), "ok", counts, null, cis, cisProblem, waited, breaker);
         } catch (ShardMisconfiguredException e) {
             return new BillerStatus(biller.id(), biller.name(), biller.lane().id(), biller.enabled(), biller.paused(),
-                    biller.mode().id(), "misconfigured", null, e.getMessage(), cis, cisProblem);
+                    biller.mode().id(), "misconfigured", null, e.getMessage(), cis, cisProblem, null, null);
         } catch (RuntimeException e) {
             LOG.warn("Status of biller {}: shard unreachable ({})", biller.id(), e.toString());
             return new BillerStatus(biller.id(), biller.name(), biller.lane().id(), biller.enabled(), biller.paused(),
-                    biller.mode().id(), "unreachable", null, e.getMessage(), cis, cisProblem);
+                    biller.mode().id(), "unreachable", null, e.getMessage(), cis, cisProblem, null, null);
         }
     }
 
-    private Map<String, Long> counts(Biller biller) {
-        return counts.byState(shards.forBiller(biller));
-    }
 }

@@ -17,6 +17,7 @@ import io.datapump.admin.FailureGroups;
 import io.datapump.admin.ReplaySelection;
 import io.datapump.admin.ReplayStatus;
 import io.datapump.admin.Replays;
+import io.datapump.admin.Rerun;
 import io.datapump.api.BillerStatusService;
 import io.datapump.api.ItemSearch;
 import io.datapump.control.ItemHistory;
@@ -52,10 +53,12 @@ public class OpsPages {
     private final ShardDataSources shards;
     private final AdminAudit audit;
     private final ObjectMapper json;
+    private final Rerun rerun;
 
     public OpsPages(BillerStatusService status, FailureGroups failureGroups, Replays replays, BillerSettings settings,
                     ItemHistory history, ItemSearch search, BillerRegistry registry, ShardDataSources shards,
-                    AdminAudit audit, ObjectMapper json) {
+                    AdminAudit audit, ObjectMapper json, Rerun rerun) {
+        this.rerun = rerun;
         this.status = status;
         this.failureGroups = failureGroups;
         this.replays = replays;
@@ -95,10 +98,28 @@ public class OpsPages {
         return "redirect:/ops/billers";
     }
 
+    /** Claims the biller's pending work now (the API's rerun, without its failed items). */
+    @PostMapping("/billers/{id}/rerun")
+    public String rerun(@PathVariable("id") String billerId, HttpServletRequest request)
+            throws JsonProcessingException {
+        String actor = AdminAudit.actor(request);
+        try {
+            Map<String, Object> result = rerun.rerun(billerId, false, actor);
+            audit.record(actor, "rerun", billerId, "includeFailed=false (from /ops)", "pending=" + result.get("pending"));
+        } catch (ApiException e) {
+            audit.record(actor, "rerun", billerId, "includeFailed=false (from /ops)", "refused: " + e.getMessage());
+            throw e;
+        }
+        return "redirect:/ops/billers";
+    }
+
     @GetMapping("/failures")
     public String failures(Model model, HttpServletRequest request) {
         page(model, request, "failures");
-        model.addAttribute("groups", failureGroups.all());
+        List<io.datapump.admin.FailureGroup> groups = failureGroups.all();
+        model.addAttribute("groups", groups);
+        model.addAttribute("failingBillers", groups.stream().map(io.datapump.admin.FailureGroup::billerId).distinct()
+                .toList());
         return "ops/failures";
     }
 
@@ -107,7 +128,8 @@ public class OpsPages {
     public String groupItems(@RequestParam("billerId") String billerId, @RequestParam("itemType") String itemType,
                              @RequestParam("errorClass") String errorClass, Model model, HttpServletRequest request) {
         page(model, request, "failures");
-        ReplaySelection selection = selection(billerId, itemType, errorClass, null, null, null, null, false);
+        ReplaySelection selection = new ReplayForm(billerId, itemType, errorClass, null, null, null, null, null, null)
+                .selection(false);
         model.addAttribute("billerId", billerId);
         model.addAttribute("itemType", itemType);
         model.addAttribute("errorClass", errorClass);
@@ -162,14 +184,49 @@ public class OpsPages {
         return "ops/search";
     }
 
-    /** The replay form of a failure group's page, as its dry run and its confirmation post it. */
-    public record ReplayForm(String billerId, String itemType, String errorClass, Integer rate, Integer canary,
-                             String reason) {
+    /**
+     * The replay form, as a failure group's page, the failures page's selection form, the dry run and the
+     * confirmation post it: one biller's failed items, narrowed by item type, error class, record ids ("12, 15 20")
+     * and a time window (failed from/to, UTC, as a browser's datetime-local sends it).
+     */
+    public record ReplayForm(String billerId, String itemType, String errorClass, String recordIds, String failedFrom,
+                             String failedTo, Integer rate, Integer canary, String reason) {
         ReplaySelection selection(boolean dryRun) {
             if (billerId == null || billerId.isBlank()) {
-                throw ApiException.badRequest("a replay from the pages is of one biller's failure group: billerId");
+                throw ApiException.badRequest("a replay from the pages is of one biller's failed items: billerId");
             }
-            return OpsPages.selection(billerId, itemType, errorClass, rate, canary, reason, null, dryRun);
+            return new ReplaySelection(billerId.strip(), ids(recordIds), blankToNull(itemType),
+                    blankToNull(errorClass), instant(failedFrom, "failed from"), instant(failedTo, "failed to"), null,
+                    dryRun, rate, canary == null || canary == 0 ? null : canary, blankToNull(reason));
+        }
+
+        private static List<Long> ids(String text) {
+            if (text == null || text.isBlank()) {
+                return null;
+            }
+            List<Long> ids = new ArrayList<>();
+            for (String id : text.strip().split("[,;\\s]+")) {
+                if (!id.matches("\\d{1,18}")) {
+                    throw ApiException.badRequest("record ids are numbers separated by commas or spaces, not '" + id
+                            + "'");
+                }
+                ids.add(Long.parseLong(id));
+            }
+            return ids;
+        }
+
+        private static java.time.Instant instant(String text, String what) {
+            if (text == null || text.isBlank()) {
+                return null;
+            }
+            try {
+                // the confirmation page posts back the instant the dry run parsed (2026-12-06T03:00:00Z)
+                return text.strip().endsWith("Z") ? java.time.Instant.parse(text.strip())
+                        : java.time.LocalDateTime.parse(text.strip()).toInstant(java.time.ZoneOffset.UTC);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw ApiException.badRequest(what + " must be a UTC date and time like 2026-12-06T03:00, not '"
+                        + text + "'");
+            }
         }
     }
 
@@ -239,16 +296,11 @@ public class OpsPages {
         return "ops/audit";
     }
 
-    private static void page(Model model, HttpServletRequest request, String section) {
+    /** What every page's menu needs: its section, whether the user may act, and who they are. */
+    static void page(Model model, HttpServletRequest request, String section) {
         model.addAttribute("section", section);
         model.addAttribute("operator", request.isUserInRole("OPERATOR"));
         model.addAttribute("user", request.getUserPrincipal() == null ? "" : request.getUserPrincipal().getName());
-    }
-
-    private static ReplaySelection selection(String billerId, String itemType, String errorClass, Integer rate,
-                                             Integer canary, String reason, Boolean all, boolean dryRun) {
-        return new ReplaySelection(billerId, null, blankToNull(itemType), blankToNull(errorClass), null, null, all,
-                dryRun, rate, canary == null || canary == 0 ? null : canary, blankToNull(reason));
     }
 
     private static String blankToNull(String s) {

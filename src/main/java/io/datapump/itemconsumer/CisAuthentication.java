@@ -76,32 +76,20 @@ public class CisAuthentication implements HttpClientConfigurer, HttpActivityList
     }
 
     /**
-     * Why the pump cannot authenticate to this biller's CIS as the registry and the mounted secrets have it, or
-     * null. Such a biller is shown misconfigured and its items wait (see {@link CisGuard#misconfiguration}).
+     * Why the pump cannot authenticate to this biller's CIS with the mounted secrets, or null. What the registry row
+     * itself lacks (a kind this profile refuses, an incomplete setting, http where https is needed) is
+     * {@link io.datapump.registry.CisRules}' to say; {@link CisGuard#misconfiguration} asks both.
      */
     public String problem(Biller biller) {
         CisAuth auth = biller.cisAuth();
-        if (auth.kind() == CisAuth.Kind.NONE) {
-            return settings.getAuth().isRequired() ? "its CIS authentication is none, which this profile refuses "
-                    + "(datapump.cis.auth.required)" : null;
-        }
-        String incomplete = auth.incompleteness();
-        if (incomplete != null) {
-            return "its CIS authentication " + auth.kind().id() + " is incomplete: " + incomplete;
+        if (auth.kind() == CisAuth.Kind.NONE || auth.incompleteness() != null) {
+            return null;
         }
         String secret = secrets.problem(auth.secretRef());
         if (secret != null) {
             return secret;
         }
-        if (auth.kind() == CisAuth.Kind.OAUTH2_CLIENT_CREDENTIALS && settings.isRequireHttps()
-                && !auth.tokenUrl().regionMatches(true, 0, "https://", 0, 8)) {
-            return "its token endpoint " + auth.tokenUrl() + " is not https://, which this profile refuses "
-                    + "(datapump.cis.require-https)";
-        }
-        if (auth.kind() == CisAuth.Kind.MTLS) {
-            if (!biller.cisBaseUrl().regionMatches(true, 0, "https://", 0, 8)) {
-                return "its CIS authentication is mtls, which needs an https:// CIS URL";
-            }
+        if (auth.kind() == CisAuth.Kind.MTLS && biller.cisBaseUrl().regionMatches(true, 0, "https://", 0, 8)) {
             try {
                 tls.client(biller);
             } catch (IllegalStateException e) {

@@ -10,6 +10,7 @@ import io.datapump.failure.DeferredFailure;
 import io.datapump.failure.Failure;
 import io.datapump.failure.FailureClassifier;
 import io.datapump.message.ItemMessage;
+import io.datapump.registry.CisRules;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -73,10 +74,12 @@ public class CisGuard extends EventNotifierSupport {
     private final java.util.Map<String, Timer> latency = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final CisAuthentication authentication;
+    private final CisRules rules;
 
     public CisGuard(DataPumpProperties properties, FailureClassifier classifier, MeterRegistry meters,
-                    CamelContext camel, SharedCisLimits limits, CisAuthentication authentication) {
+                    CamelContext camel, SharedCisLimits limits, CisAuthentication authentication, CisRules rules) {
         this.settings = properties.getCis();
+        this.rules = rules;
         this.authentication = authentication;
         this.classifier = classifier;
         this.meters = meters;
@@ -90,14 +93,8 @@ public class CisGuard extends EventNotifierSupport {
      * (a secret not mounted, an incomplete registry row, none where authentication is required) are refused too.
      */
     public String misconfiguration(io.datapump.registry.Biller biller) {
-        String url = biller.cisBaseUrl();
-        if (url == null || url.isBlank()) {
-            return "no CIS URL in the registry";
-        }
-        if (settings.isRequireHttps() && !url.regionMatches(true, 0, "https://", 0, 8)) {
-            return "its CIS URL " + url + " is not https://, which this profile refuses (datapump.cis.require-https)";
-        }
-        return authentication.problem(biller);
+        String refusal = rules.refusal(biller);
+        return refusal != null ? refusal : authentication.problem(biller);
     }
 
     /**
@@ -112,7 +109,8 @@ public class CisGuard extends EventNotifierSupport {
             throw new DeferredFailure(MISCONFIGURED, settings.getCircuitBreaker().getWaitInOpen(),
                     "biller " + item.billerId() + " is misconfigured: " + problem);
         }
-        Permit permit = new Permit(limits, limits.acquire(context.shard(), item.billerId()));
+        Permit permit = new Permit(limits, limits.acquire(context.shard(), item.billerId(),
+                context.biller().cisMaxConcurrent()));
         exchange.setProperty(PERMIT, permit);
         exchange.getExchangeExtension().addOnCompletion(permit);
     }
@@ -138,6 +136,11 @@ public class CisGuard extends EventNotifierSupport {
     /** The biller's shared breaker state now. */
     public CircuitBreaker.State state(String billerId) {
         return limits.state(billerId);
+    }
+
+    /** The biller's shared breaker state as its shard has it, for a process that may never have called its CIS. */
+    public CircuitBreaker.State breaker(io.datapump.shard.Shard shard, String billerId) {
+        return limits.state(shard, billerId);
     }
 
     /** The CIS latency histogram: per biller and lane, by status class (2xx, 4xx, 5xx…, or error: no answer). */

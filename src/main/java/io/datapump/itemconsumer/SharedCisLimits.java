@@ -34,7 +34,7 @@ import org.springframework.stereotype.Component;
  * {@code UPDATE}s whose count of updated rows says whether this process got what it asked for; no connection is held
  * while a call runs.
  * <ul>
- *   <li>Slots: a call needs one of the biller's {@code max-concurrent-per-biller} slot rows, taken with a lease of
+ *   <li>Slots: a call needs one of the biller's slot rows (its registry limit, else {@code max-concurrent-per-biller}), taken with a lease of
  *   {@code slot-lease} that this process renews while the call runs: a killed process's slots come back when their
  *   lease runs out.</li>
  *   <li>Breaker: each process judges its own last {@code sliding-window} outcomes; the first to see the failure rate
@@ -101,7 +101,10 @@ public class SharedCisLimits implements DisposableBean {
     private final class Biller {
         final String id;
         volatile Shard shard;
-        volatile boolean prepared;
+        /** The limit its slot rows were created up to by this process (0: not yet). */
+        volatile int preparedLimit;
+        /** Its limit as last asked for: the registry's, or the global one. */
+        volatile int limit = settings.getMaxConcurrentPerBiller();
         /** Until when (System.nanoTime) this process defers the biller's items without asking the database. */
         volatile long blockedUntil = System.nanoTime();
         volatile String blockedReason;
@@ -193,14 +196,23 @@ public class SharedCisLimits implements DisposableBean {
      * {@link CisGuard#CIS_HELD} while a Retry-After runs.
      */
     public Slot acquire(Shard shard, String billerId) {
+        return acquire(shard, billerId, null);
+    }
+
+    /**
+     * As {@link #acquire(Shard, String)}, for a biller with its own limit ({@code cisMaxConcurrent}, null: the global
+     * one). Slots 1..limit count; a lowered limit lets the calls above it finish and gives their slots to nobody.
+     */
+    public Slot acquire(Shard shard, String billerId, Integer cisMaxConcurrent) {
         Biller b = biller(billerId, shard);
+        int limit = cisMaxConcurrent == null ? settings.getMaxConcurrentPerBiller() : cisMaxConcurrent;
+        b.limit = limit;
         Duration blocked = b.blockedFor();
         if (!blocked.isZero()) {
             throw new DeferredFailure(b.blockedReason, blocked, b.blockedWhy);
         }
         prepare(b, shard);
         String token = UUID.randomUUID().toString();
-        int limit = settings.getMaxConcurrentPerBiller();
         Map<String, Object> params = Map.of("billerId", billerId, "token", token, "processorId", processorId,
                 "leaseMillis", leaseMillis, "limit", limit,
                 "offset", java.util.concurrent.ThreadLocalRandom.current().nextInt(limit));
@@ -235,7 +247,7 @@ public class SharedCisLimits implements DisposableBean {
             b.saw(CircuitBreaker.State.HALF_OPEN);
             return trial(b, shard, params);
         }
-        throw busy(billerId);
+        throw busy(billerId, limit);
     }
 
     /** Half-open: a trial of the current phase and a slot for it, or deferred. */
@@ -257,15 +269,15 @@ public class SharedCisLimits implements DisposableBean {
         }
         if (shard.jdbc().update(SqlFiles.get("itemconsumer/cis-slot-take"), params) == 0) {
             giveBack(shard, b.id, generation);
-            throw busy(b.id);
+            throw busy(b.id, b.limit);
         }
         LOG.info("Trial call {} to the CIS of biller {} (half-open breaker)", generation, b.id);
         return held(b, new Slot(shard, b.id, (String) params.get("token"), true, generation));
     }
 
-    private DeferredFailure busy(String billerId) {
+    private DeferredFailure busy(String billerId, int limit) {
         return new DeferredFailure(CisGuard.BILLER_BUSY, settings.getBusyRetryDelay(), "biller " + billerId
-                + " already has " + settings.getMaxConcurrentPerBiller() + " CIS calls in flight (over all processes)");
+                + " already has " + limit + " CIS calls in flight (over all processes)");
     }
 
     private Slot held(Biller b, Slot slot) {
@@ -404,14 +416,19 @@ public class SharedCisLimits implements DisposableBean {
             return CircuitBreaker.State.CLOSED;
         }
         try {
-            Row row = read(b.shard, billerId);
-            if (row == null || !row.open()) {
-                return CircuitBreaker.State.CLOSED;
-            }
-            return row.openFor().isZero() ? CircuitBreaker.State.HALF_OPEN : CircuitBreaker.State.OPEN;
+            return state(b.shard, billerId);
         } catch (RuntimeException e) {
             return b.seen;
         }
+    }
+
+    /** The shared breaker's state as the biller's shard has it now, whichever process asks. */
+    public CircuitBreaker.State state(Shard shard, String billerId) {
+        Row row = read(shard, billerId);
+        if (row == null || !row.open()) {
+            return CircuitBreaker.State.CLOSED;
+        }
+        return row.openFor().isZero() ? CircuitBreaker.State.HALF_OPEN : CircuitBreaker.State.OPEN;
     }
 
     /** Slots this process holds now for the biller. */
@@ -444,12 +461,12 @@ public class SharedCisLimits implements DisposableBean {
         return b;
     }
 
-    /** The biller's slot and breaker rows exist (checked once per process and biller). */
+    /** The biller's slot rows up to its limit and its breaker row exist (checked once per process, biller and limit). */
     private void prepare(Biller b, Shard shard) {
-        if (b.prepared) {
+        int limit = b.limit;
+        if (b.preparedLimit >= limit) {
             return;
         }
-        int limit = settings.getMaxConcurrentPerBiller();
         Map<String, Object> present = shard.jdbc().queryForMap(SqlFiles.get("itemconsumer/cis-limits-present"),
                 Map.of("billerId", b.id, "limit", limit));
         if (((Number) present.get("Slots")).intValue() < limit) {
@@ -460,7 +477,7 @@ public class SharedCisLimits implements DisposableBean {
         if (((Number) present.get("Breakers")).intValue() == 0) {
             create(shard, "itemconsumer/cis-breaker-create", Map.of("billerId", b.id));
         }
-        b.prepared = true;
+        b.preparedLimit = limit;
     }
 
     private static void create(Shard shard, String statement, Map<String, Object> params) {
@@ -473,11 +490,16 @@ public class SharedCisLimits implements DisposableBean {
 
     private Row read(Shard shard, String billerId) {
         List<Row> rows = shard.jdbc().query(SqlFiles.get("itemconsumer/cis-breaker-read"),
-                Map.of("billerId", billerId, "limit", settings.getMaxConcurrentPerBiller()),
+                Map.of("billerId", billerId, "limit", limitOf(billerId)),
                 (rs, n) -> new Row(rs.getString("State"), local(rs.getTimestamp("OpenUntil")), rs.getInt("TrialsLeft"),
                         rs.getLong("Generation"), local(rs.getTimestamp("HeldUntil")), local(rs.getTimestamp("Now")),
                         rs.getInt("FreeSlots")));
         return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    private int limitOf(String billerId) {
+        Biller b = billers.get(billerId);
+        return b == null ? settings.getMaxConcurrentPerBiller() : b.limit;
     }
 
     /** Renews the leases of the slots this process holds, per biller, every third of a lease. */

@@ -48,7 +48,7 @@ public class LocalProperties {
 
     public static class LocalBiller {
         @NotBlank
-        @Pattern(regexp = "[a-z0-9][a-z0-9-]{0,62}", message = "biller ids are lower-case letters, digits and dashes")
+        @Pattern(regexp = io.datapump.registry.Biller.ID_PATTERN, message = "biller ids are lower-case letters, digits and dashes")
         private String id;
         @NotBlank private String name;
         private boolean demo;

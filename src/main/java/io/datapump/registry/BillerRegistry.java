@@ -48,7 +48,8 @@ public class BillerRegistry {
                 BillerMode.of(rs.getString("Mode")),
                 new CisAuth(CisAuth.Kind.of(rs.getString("CisAuth")), rs.getString("CisSecretRef"),
                         rs.getString("CisAuthHeader"), rs.getString("CisTokenUrl"), rs.getString("CisClientId"),
-                        rs.getString("CisScope"))));
+                        rs.getString("CisScope")),
+                rs.getObject("CisMaxConcurrent", Integer.class)));
         Map<String, Biller> byId = new LinkedHashMap<>();
         billers.forEach(b -> byId.put(b.id(), b));
         snapshot = new Snapshot(Map.copyOf(byId), clock.instant());

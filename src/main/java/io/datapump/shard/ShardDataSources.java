@@ -142,6 +142,19 @@ public class ShardDataSources implements DisposableBean {
         return pools.get(biller.id()).pool();
     }
 
+    /**
+     * Closes and forgets a biller's pool and its back-off: a shard tried for a biller that was then not registered
+     * (its onboarding failed), so a corrected attempt connects at once.
+     */
+    public void forget(String billerId) {
+        Entry entry = pools.remove(billerId);
+        if (entry != null) {
+            entry.pool().close();
+        }
+        unavailableUntil.remove(billerId);
+        refused.remove(billerId);
+    }
+
     /** The shards this process has used so far (their pools may be closed while idle). */
     public java.util.List<Shard> openShards() {
         return pools.values().stream().map(Entry::shard).toList();

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.datapump.DataPumpApplication;
+import io.datapump.support.Chromium;
 import io.datapump.support.TestBillers;
 import io.datapump.support.TestUsers;
 
@@ -30,9 +31,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -45,20 +43,12 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class ConsoleBrowserTest {
 
-    static final Path CHROMIUM = Path.of(System.getProperty("chromium.binary", "/usr/bin/chromium"));
-    static final Path CHROMEDRIVER = Path.of(System.getProperty("chromedriver.binary", "/usr/bin/chromedriver"));
-
     static Process app;
     static int port;
 
     @BeforeAll
     static void startThePump() throws Exception {
-        io.datapump.support.TestTools.require(Files.isExecutable(CHROMIUM), "chromium", "the console browser test "
-                + "needs Chromium at " + CHROMIUM + " (Debian package chromium): run scripts/install-test-tools.sh, "
-                + "or set -Dchromium.binary");
-        io.datapump.support.TestTools.require(Files.isExecutable(CHROMEDRIVER), "chromium-driver", "the console "
-                + "browser test needs ChromeDriver at " + CHROMEDRIVER + " (Debian package chromium-driver): run "
-                + "scripts/install-test-tools.sh, or set -Dchromedriver.binary");
+        Chromium.require();
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
@@ -89,7 +79,7 @@ class ConsoleBrowserTest {
         // given: the routes of the running pump's Camel context (through its actuator), and a headless Chromium
         List<String> routeIds = routeIds();
         assertThat(routeIds).contains("biller-publisher", "item-consumer-payment-production");
-        WebDriver browser = chromium();
+        WebDriver browser = Chromium.start();
         try {
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
 
@@ -118,46 +108,37 @@ class ConsoleBrowserTest {
     @Test
     void aViewerSignsInAndReadsTheOperationsPagesAtDesktopAndPhoneWidthWithNoActionOffered() throws Exception {
         // given: the running pump with its local billers, and a headless Chromium
-        WebDriver browser = chromium();
+        WebDriver browser = Chromium.start();
         try {
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
 
             // when: the viewer opens the operations pages and logs in
-            browser.get("http://localhost:" + port + "/ops/billers");
-            wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("username")));
-            browser.findElement(By.name("username")).sendKeys(TestUsers.VIEWER);
-            browser.findElement(By.name("password")).sendKeys(TestUsers.VIEWER_PASSWORD);
-            browser.findElement(By.cssSelector("button[type=submit]")).click();
-            wait.until(d -> d.getCurrentUrl().contains("/ops/billers"));
+            Chromium.signIn(browser, "http://localhost:" + port + "/ops/billers", TestUsers.VIEWER,
+                    TestUsers.VIEWER_PASSWORD);
             wait.until(d -> !d.findElements(By.id("biller-acme-water")).isEmpty());
 
             // then: every local biller is listed with its health, and no action is offered to a viewer
             String billers = browser.findElement(By.id("billers")).getText();
             assertThat(billers).contains("acme-water", "city-power", "demo-utility", "metro-transit");
             assertThat(browser.findElements(By.cssSelector("#billers button"))).isEmpty();
-            screenshot(browser, "ops-billers.png");
+            Chromium.screenshot(browser, "ops-billers.png");
             // at a phone's width the page still works (the table scrolls sideways)
             browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
             browser.navigate().refresh();
             wait.until(d -> !d.findElements(By.id("biller-acme-water")).isEmpty());
-            screenshot(browser, "ops-billers-phone.png");
+            Chromium.screenshot(browser, "ops-billers-phone.png");
             browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
             browser.get("http://localhost:" + port + "/ops/failures");
             wait.until(d -> !d.findElements(By.id("groups")).isEmpty());
-            screenshot(browser, "ops-failures.png");
+            Chromium.screenshot(browser, "ops-failures.png");
             browser.get("http://localhost:" + port + "/ops/audit");
             wait.until(d -> !d.findElements(By.id("audit")).isEmpty());
-            screenshot(browser, "ops-audit.png");
+            Chromium.screenshot(browser, "ops-audit.png");
         } finally {
             browser.quit();
         }
     }
 
-    private static void screenshot(WebDriver browser, String name) throws Exception {
-        Path dir = Files.createDirectories(Path.of("target", "console"));
-        File png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-        Files.copy(png.toPath(), dir.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    }
 
     /** The route ids of the pump's Camel context, from its camelroutes actuator endpoint. */
     private static List<String> routeIds() throws Exception {
@@ -209,15 +190,4 @@ class ConsoleBrowserTest {
         @Override public HttpClient.Version version() { return null; }
     }
 
-    private static WebDriver chromium() throws Exception {
-        Path profile = Files.createTempDirectory("console-chromium-");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1600,1000",
-                "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        return new ChromeDriver(service, options);
-    }
 }

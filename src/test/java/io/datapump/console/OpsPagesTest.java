@@ -1,6 +1,8 @@
 package io.datapump.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.datapump.support.Pages.form;
+import static io.datapump.support.Pages.html;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -16,12 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.web.client.TestRestTemplate;
-import org.springframework.http.HttpEntity;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.util.LinkedMultiValueMap;
-import org.springframework.util.MultiValueMap;
 
 /**
  * The 3 a.m. path through the operations pages: a viewer sees the billers, the failure group, its items and an
@@ -44,6 +41,48 @@ class OpsPagesTest {
                 : CisStub.Reply.of(200));
         PUMP.biller("ops-broken").items(3, 0).create();
         PUMP.biller("ops-fine").items(2, 0).create();
+        BROKEN.add("ops-chosen");
+        PUMP.biller("ops-chosen").items(4, 0).create();
+    }
+
+    @Test
+    void anOperatorReplaysChosenRecordIdsThenWhatFailedInATimeWindowFromTheFailuresPage() {
+        // given: four failed items of one biller
+        ShardProbe probe = PUMP.probe();
+        await().atMost(Duration.ofSeconds(30)).until(() -> probe.inState("ops-chosen", "Failed") == 4);
+        TestRestTemplate operator = PUMP.operator();
+        assertThat(html(operator, "/ops/failures")).contains("id=\"selection-form\"");
+        assertThat(html(PUMP.viewer(), "/ops/failures")).doesNotContain("selection-form");
+        BROKEN.remove("ops-chosen");
+
+        // when: the operator dry-runs records 1 and 3, and confirms
+        var chosen = form("billerId", "ops-chosen", "recordIds", "1, 3", "rate", "50", "canary", "0",
+                "reason", "two of them");
+        String confirm = operator.postForEntity("/ops/replay/dry-run", chosen, String.class).getBody();
+        operator.postForEntity("/ops/replay", chosen, String.class);
+
+        // then: the page said two, and exactly those two are delivered
+        assertThat(confirm).contains("This replays <strong>2</strong> failed item(s)").contains("with record ids 1, 3");
+        await().atMost(Duration.ofSeconds(20)).until(() -> probe.inState("ops-chosen", "Processed") == 2);
+        assertThat(CIS.acceptedFor("ops-chosen")).extracting(CisStub.Call::idempotencyKey)
+                .containsExactlyInAnyOrder("datapump-ops-chosen-1", "datapump-ops-chosen-3");
+
+        // when: what failed in the last hour is dry-run, and what fails after an hour from now
+        java.time.LocalDateTime now = java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).withNano(0);
+        String lastHour = operator.postForEntity("/ops/replay/dry-run", form("billerId", "ops-chosen",
+                "failedFrom", now.minusHours(1).toString(), "failedTo", now.plusMinutes(1).toString()),
+                String.class).getBody();
+        String later = operator.postForEntity("/ops/replay/dry-run", form("billerId", "ops-chosen",
+                "failedFrom", now.plusHours(1).toString()), String.class).getBody();
+        ResponseEntity<String> badIds = operator.postForEntity("/ops/replay/dry-run", form("billerId", "ops-chosen",
+                "recordIds", "2, two"), String.class);
+
+        // then: the two left, none, and a clear refusal
+        assertThat(lastHour).contains("This replays <strong>2</strong> failed item(s)").contains("that failed from");
+        assertThat(later).contains("This replays <strong>0</strong> failed item(s)");
+        assertThat(badIds.getStatusCode().value()).isEqualTo(400);
+        assertThat(badIds.getBody()).contains("'two'");
+        assertThat(probe.inState("ops-chosen", "Failed")).isEqualTo(2);
     }
 
     @Test
@@ -57,7 +96,7 @@ class OpsPagesTest {
         // a viewer: the billers, the group, its items, one item's timeline; no action anywhere
         String billers = html(viewer, "/ops/billers");
         assertThat(billers).contains("id=\"biller-ops-broken\"").contains("id=\"biller-ops-fine\"")
-                .doesNotContain(">Pause<");
+                .contains(">closed<").doesNotContain(">Pause<").doesNotContain(">Rerun<");
         String failures = html(viewer, "/ops/failures");
         assertThat(failures).contains("CisRejected");
         String group = html(viewer, "/ops/failures/items?billerId=ops-broken&itemType=Payment&errorClass=CisRejected");
@@ -69,10 +108,16 @@ class OpsPagesTest {
         assertThat(viewer.postForEntity("/ops/replay/dry-run", form("billerId", "ops-broken"), String.class)
                 .getStatusCode().value()).isEqualTo(403);
 
+        // an operator: pause and rerun on the billers page; a rerun claims the pending work now, audited
+        assertThat(html(operator, "/ops/billers")).contains(">Pause<").contains(">Rerun<");
+        operator.postForEntity("/ops/billers/ops-fine/rerun", form(), String.class); // answers with a redirect
+        assertThat(operator.getForObject("/api/audit?limit=20", String.class)).contains("\"Target\":\"ops-fine\"")
+                .contains("includeFailed=false (from /ops)");
+
         // an operator: the replay form, a dry run that says what will happen
         assertThat(html(operator, "/ops/failures/items?billerId=ops-broken&itemType=Payment&errorClass=CisRejected"))
                 .contains("Dry run");
-        HttpEntity<MultiValueMap<String, String>> replay = form("billerId", "ops-broken", "itemType", "Payment",
+        var replay = form("billerId", "ops-broken", "itemType", "Payment",
                 "errorClass", "CisRejected", "rate", "20", "canary", "1", "reason", "CIS fixed");
         ResponseEntity<String> confirm = operator.postForEntity("/ops/replay/dry-run", replay, String.class);
         assertThat(confirm.getBody()).contains("This replays <strong>3</strong> failed item(s)")
@@ -101,24 +146,5 @@ class OpsPagesTest {
                 .contains(">operator<");
         // and the search finds an item by its idempotency key
         assertThat(html(viewer, "/ops/search?q=datapump-ops-fine-1")).contains("/ops/items/ops-fine/1");
-    }
-
-    private static String html(TestRestTemplate http, String path) {
-        HttpHeaders headers = new HttpHeaders();
-        headers.setAccept(java.util.List.of(MediaType.TEXT_HTML));
-        ResponseEntity<String> page = http.exchange(path, org.springframework.http.HttpMethod.GET,
-                new HttpEntity<>(headers), String.class);
-        assertThat(page.getStatusCode().value()).as(path).isEqualTo(200);
-        return page.getBody();
-    }
-
-    private static HttpEntity<MultiValueMap<String, String>> form(String... pairs) {
-        MultiValueMap<String, String> body = new LinkedMultiValueMap<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            body.add(pairs[i], pairs[i + 1]);
-        }
-        HttpHeaders headers = new HttpHeaders();
-        headers.setContentType(MediaType.APPLICATION_FORM_URLENCODED);
-        return new HttpEntity<>(body, headers);
     }
 }

@@ -29,6 +29,7 @@ import io.datapump.DataPumpProperties;
 import io.datapump.registry.Biller;
 import io.datapump.registry.BillerMode;
 import io.datapump.registry.CisAuth;
+import io.datapump.registry.CisRules;
 import io.datapump.registry.Lane;
 
 import org.apache.camel.Exchange;
@@ -149,7 +150,7 @@ class CisMutualTlsTest {
         Biller garbage = biller("garbage", CisAuth.mtls("garbage-cert"));
 
         // then: each says why
-        assertThat(authentication.problem(overHttp)).contains("needs an https:// CIS URL");
+        assertThat(new CisRules(new DataPumpProperties()).refusal(overHttp)).contains("needs an https:// CIS URL");
         assertThat(authentication.problem(garbage)).contains("'garbage-cert'").contains("PKCS#12");
     }
 

@@ -264,6 +264,44 @@ class SharedCisLimitsTest {
         await().atMost(Duration.ofSeconds(3)).until(() -> refusal(a, shardA) == null);
     }
 
+    @Test
+    void aBillersOwnLimitFromTheRegistryReplacesTheGlobalOneInEveryProcessAndCanBeRaisedOrLowered() {
+        // given: two processes whose global limit is 8, and a biller whose registry row says 1
+        SharedCisLimits a = process(8);
+        SharedCisLimits b = process(8);
+        Shard shardA = shard();
+        Shard shardB = shard();
+
+        // when: A takes the biller's one slot
+        SharedCisLimits.Slot first = a.acquire(shardA, BILLER, 1);
+
+        // then: nobody gets a second one while it is held, and the refusal names the biller's own limit
+        DeferredFailure busy = catchThrowableOfType(DeferredFailure.class, () -> b.acquire(shardB, BILLER, 1));
+        assertThat(busy.reason()).isEqualTo(CisGuard.BILLER_BUSY);
+        assertThat(busy.getMessage()).contains("already has 1 CIS calls in flight");
+        assertThat(catchThrowableOfType(DeferredFailure.class, () -> a.acquire(shardA, BILLER, 1))).isNotNull();
+
+        // when: the operator raises it to 2
+        SharedCisLimits.Slot second = b.acquire(shardB, BILLER, 2);
+
+        // then: a second call may run, a third may not
+        assertThat(second).isNotNull();
+        assertThat(catchThrowableOfType(DeferredFailure.class, () -> b.acquire(shardB, BILLER, 2)).reason())
+                .isEqualTo(CisGuard.BILLER_BUSY);
+
+        // when: it is lowered to 1 again while both calls run, and the first ends
+        a.release(first);
+        SharedCisLimits.Slot third = a.acquire(shardA, BILLER, 1);
+
+        // then: slot 1 is free and taken; the call above the new limit finishes, and its slot goes to nobody
+        assertThat(third).isNotNull();
+        b.release(second);
+        assertThat(catchThrowableOfType(DeferredFailure.class, () -> b.acquire(shardB, BILLER, 1)).reason())
+                .isEqualTo(CisGuard.BILLER_BUSY);
+        // and without a limit of its own the biller has the global 8 again
+        assertThat(b.acquire(shardB, BILLER, null)).isNotNull();
+    }
+
     private static SharedCisLimits.Slot tryAcquire(SharedCisLimits process, Shard shard) {
         try {
             return process.acquire(shard, BILLER);

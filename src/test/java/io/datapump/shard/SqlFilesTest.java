@@ -181,7 +181,8 @@ class SqlFilesTest {
                 case "canary", "cursorRecordId", "limit", "leaseSeconds", "timeoutSeconds", "beats", "durationMs", "rate", "selected", "replayed", "skipped", "httpStatus",
                      "recordId", "sourceId", "afterId", "customerId", "accountId", "chunk", "billersScanned",
                      "billersPublished", "billersSkipped", "itemsClaimed", "itemsQueued", "itemsFailed", "through", "lookback", "below" -> 1L;
-                case "leaseMillis", "waitMillis", "holdMillis", "halfOpenCalls", "slotNo", "generation", "offset" -> 1;
+                case "leaseMillis", "waitMillis", "holdMillis", "halfOpenCalls", "slotNo", "generation", "offset",
+                     "cisMaxConcurrent" -> 1;
                 case "tokens" -> List.of("a", "b");
                 case "seenAt", "startedAt", "createdAt", "paidAt", "registeredAt", "cutoff", "failedFrom",
                      "failedTo", "since", "before" -> Timestamp.from(Instant.now());
