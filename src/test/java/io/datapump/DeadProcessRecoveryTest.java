@@ -148,6 +148,10 @@ class DeadProcessRecoveryTest {
         long stoppedAttempt = control(shard, "Processing", "stopped-pod", 1);
         long liveClaim = control(shard, "Fetched", "live-pod", 0);
         long liveAttempt = control(shard, "Processing", "live-pod", 1);
+        // and CIS slots of the biller held by each, leased for minutes
+        cisSlot(shard, 1, "silent-pod");
+        cisSlot(shard, 2, "stopped-pod");
+        cisSlot(shard, 3, "live-pod");
         heartbeat("live-pod", "DATEADD(HOUR, 1, CURRENT_TIMESTAMP)", false);
         heartbeat("silent-pod", "DATEADD(MINUTE, -1, CURRENT_TIMESTAMP)", false);
         heartbeat("stopped-pod", "CURRENT_TIMESTAMP", true);
@@ -167,6 +171,8 @@ class DeadProcessRecoveryTest {
                 .containsExactly("Abandoned", null);
         assertThat(probe.attempts("hearts", silentAttempt).get(0).get("ErrorMessage").toString())
                 .contains("silent-pod");
+        // the dead processes' CIS slots are free again long before their leases end; the live one keeps its slot
+        assertThat(slotHolders(shard)).doesNotContain("silent-pod", "stopped-pod").contains("live-pod");
         // the live process's rows are untouched, and only the dead processes are forgotten
         assertThat(probe.state("hearts", liveClaim)).isEqualTo("Fetched");
         assertThat(probe.state("hearts", liveAttempt)).isEqualTo("Processing");
@@ -240,6 +246,17 @@ class DeadProcessRecoveryTest {
         registryDb.update("INSERT INTO ProcessorHeartbeat (ProcessorId, Roles, StartedAt, LastBeatAt, Beats, StoppedAt)"
                 + " VALUES (:id, 'item-consumer', CURRENT_TIMESTAMP, " + lastBeat + ", 7, "
                 + (stopped ? "CURRENT_TIMESTAMP" : "NULL") + ")", Map.of("id", processorId));
+    }
+
+    private static void cisSlot(Shard shard, int slotNo, String processorId) {
+        shard.jdbc().update("INSERT INTO CisSlot (BillerId, SlotNo, Token, ProcessorId, LeaseUntil) VALUES ('hearts',"
+                + " :slot, :token, :processor, DATEADD(MINUTE, 5, CURRENT_TIMESTAMP))",
+                Map.of("slot", slotNo, "token", "slot-token-" + slotNo, "processor", processorId));
+    }
+
+    private static List<String> slotHolders(Shard shard) {
+        return shard.jdbc().getJdbcTemplate().queryForList(
+                "SELECT ProcessorId FROM CisSlot WHERE BillerId = 'hearts' AND Token IS NOT NULL", String.class);
     }
 
     private long heartbeats(String processorId) {

@@ -250,6 +250,16 @@ public class SharedCisLimits implements DisposableBean {
         throw busy(billerId, limit);
     }
 
+    /**
+     * The slots a dead process (its heartbeat says so) still holds for the biller, freed now rather than when their
+     * leases run out: its rows are released and their calls made again by live processes, which need the slots.
+     * Returns how many were freed.
+     */
+    public int releaseSlotsOf(Shard shard, String billerId, String deadProcessorId) {
+        return shard.jdbc().update(SqlFiles.get("itemconsumer/cis-slot-release-processor"),
+                Map.of("billerId", billerId, "processorId", deadProcessorId));
+    }
+
     /** Half-open: a trial of the current phase and a slot for it, or deferred. */
     private Slot trial(Biller b, Shard shard, Map<String, Object> params) {
         Long generation = shard.tx().execute(status -> {

@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.datapump.DataPumpProperties;
 import io.datapump.control.ControlRecords.Take;
 import io.datapump.control.ControlRecords;
+import io.datapump.itemconsumer.SharedCisLimits;
 import io.datapump.message.ItemMessage;
 import io.datapump.message.KillDate;
 import io.datapump.recovery.Republishing.Republish;
@@ -55,6 +56,7 @@ public class Sweeper {
     private final MeterRegistry meters;
     private final Republishing republishing;
     private final ControlRecords controlRecords;
+    private final SharedCisLimits cisLimits;
     private final Heartbeats heartbeats;
     private final DataPumpProperties.Sweeper settings;
     private final int attemptsPerRound;
@@ -63,7 +65,8 @@ public class Sweeper {
 
     public Sweeper(BillerRegistry registry, ShardDataSources shards, KillDate killDate, MeterRegistry meters,
                    Republishing republishing, ControlRecords controlRecords, Heartbeats heartbeats,
-                   DataPumpProperties properties) {
+                   DataPumpProperties properties, SharedCisLimits cisLimits) {
+        this.cisLimits = cisLimits;
         this.controlRecords = controlRecords;
         this.registry = registry;
         this.shards = shards;
@@ -143,6 +146,13 @@ public class Sweeper {
         Shard shard = shards.forBiller(biller);
         int limit = settings.getBatchSize();
         String why = deadProcessorId == null ? "its lease passed" : "processor " + deadProcessorId + " is gone";
+        if (deadProcessorId != null) {
+            // first its CIS slots, which the calls about to be made again need
+            int slots = cisLimits.releaseSlotsOf(shard, biller.id(), deadProcessorId);
+            if (slots > 0) {
+                LOG.warn("Sweeper, biller {} ({}): {} CIS slot(s) it held are free again", biller.id(), why, slots);
+            }
+        }
         int reset = controlRecords.releaseGoneClaims(shard, settings.getFetchedLease(), deadProcessorId, limit);
         Map<String, Object> fetched = params(settings.getFetchedLease(), deadProcessorId, limit);
         int unpublished = 0;
