@@ -221,9 +221,7 @@ public class RegistryPages {
     }
 
     private void page(Model model, HttpServletRequest request) {
-        model.addAttribute("section", "billers");
-        model.addAttribute("operator", request.isUserInRole("OPERATOR"));
-        model.addAttribute("user", request.getUserPrincipal() == null ? "" : request.getUserPrincipal().getName());
+        OpsPages.page(model, request, "billers");
         model.addAttribute("globalCisLimit", globalCisLimit);
     }
 

@@ -1,5 +1,7 @@
 package io.datapump.admin;
 
+import static io.datapump.support.TestBillers.newShard;
+import static io.datapump.support.TestBillers.pumpTables;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,13 +15,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.datapump.local.LocalSetup;
 import io.datapump.local.SourceRows;
 import io.datapump.message.ItemType;
-import io.datapump.shard.ShardMigrations;
+
 import io.datapump.support.CisStub;
 import io.datapump.support.Ports;
 import io.datapump.support.Pump;
 import io.datapump.support.PumpTest;
 import io.datapump.support.ShardProbe;
-import io.datapump.support.TestBillers;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,8 +28,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.ResponseEntity;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+
 
 /**
  * An operator onboards a biller through the API instead of a hand-run INSERT and the migrate job: its new shard gets
@@ -189,21 +190,6 @@ class BillerOnboardingTest {
 
     // ---- helpers -----------------------------------------------------------------------------------------------
 
-    /** A new H2 shard file with the source tables (its source applications' part), not yet the pump's. */
-    static String newShard(String name) {
-        String url = "jdbc:h2:file:" + TestBillers.freshDataDir().resolve("shards").resolve(name)
-                + LocalSetup.H2_OPTIONS;
-        ShardMigrations.migrateSourceTables(new DriverManagerDataSource(url, "sa", ""));
-        return url;
-    }
-
-    /** How many of the pump's tables the shard has. */
-    static int pumpTables(String shardUrl) {
-        Integer n = new JdbcTemplate(new DriverManagerDataSource(shardUrl, "sa", "")).queryForObject(
-                "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME IN ('DataPumpControl', "
-                        + "'DataPumpAttempt', '" + ShardMigrations.PUMP_HISTORY_TABLE + "')", Integer.class);
-        return n == null ? 0 : n;
-    }
 
     static Map<String, Object> biller(String id, String shardUrl) {
         Map<String, Object> b = new HashMap<>();

@@ -1,5 +1,7 @@
 package io.datapump.console;
 
+import static io.datapump.support.TestBillers.newShard;
+import static io.datapump.support.TestBillers.pumpTables;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.CookieManager;
@@ -20,14 +22,13 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.datapump.DataPumpProperties;
-import io.datapump.local.LocalSetup;
+
 import io.datapump.registry.Biller;
 import io.datapump.registry.BillerRegistry;
-import io.datapump.shard.ShardMigrations;
+
 import io.datapump.support.CisStub;
 import io.datapump.support.Pump;
 import io.datapump.support.PumpTest;
-import io.datapump.support.TestBillers;
 import io.datapump.support.TestUsers;
 
 import org.junit.jupiter.api.Test;
@@ -38,8 +39,8 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 
@@ -248,18 +249,6 @@ class RegistryPagesTest {
         return m.group(1) != null ? m.group(1) : m.group(2);
     }
 
-    static String newShard(String name) {
-        String url = "jdbc:h2:file:" + TestBillers.freshDataDir().resolve("shards").resolve(name)
-                + LocalSetup.H2_OPTIONS;
-        ShardMigrations.migrateSourceTables(new DriverManagerDataSource(url, "sa", ""));
-        return url;
-    }
-
-    static int pumpTables(String shardUrl) {
-        Integer n = new JdbcTemplate(new DriverManagerDataSource(shardUrl, "sa", "")).queryForObject(
-                "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'DataPumpControl'", Integer.class);
-        return n == null ? 0 : n;
-    }
 
     static Biller registered(String id) {
         return PUMP.bean(BillerRegistry.class).findFresh(id).orElse(null);

@@ -3,6 +3,11 @@ package io.datapump.support;
 import java.nio.file.Path;
 import java.util.UUID;
 
+import io.datapump.local.LocalSetup;
+import io.datapump.shard.ShardMigrations;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /** Writes a local biller list and a fresh data folder into a Spring test context's properties. */
@@ -58,5 +63,21 @@ public final class TestBillers {
     public TestBillers shardUrl(String jdbcUrl) {
         registry.add("datapump.local.billers[" + (index - 1) + "].shard-url", () -> jdbcUrl);
         return this;
+    }
+
+    /** A new H2 shard file with the source tables (its source applications' part), not yet the pump's. */
+    public static String newShard(String name) {
+        String url = "jdbc:h2:file:" + TestBillers.freshDataDir().resolve("shards").resolve(name)
+                + LocalSetup.H2_OPTIONS;
+        ShardMigrations.migrateSourceTables(new DriverManagerDataSource(url, "sa", ""));
+        return url;
+    }
+
+    /** How many of the pump's tables the shard has. */
+    public static int pumpTables(String shardUrl) {
+        Integer n = new JdbcTemplate(new DriverManagerDataSource(shardUrl, "sa", "")).queryForObject(
+                "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME IN ('DataPumpControl', "
+                        + "'DataPumpAttempt', '" + ShardMigrations.PUMP_HISTORY_TABLE + "')", Integer.class);
+        return n == null ? 0 : n;
     }
 }
