@@ -37,6 +37,8 @@ import io.datapump.sql.SqlFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Service;
 
@@ -93,6 +95,14 @@ public class Replays implements DisposableBean {
         this.json = json;
         this.meters = meters;
         this.settings = properties.getReplay();
+    }
+
+    /**
+     * Looks for orphaned jobs only once the application is ready: a job resumed while the routes were still starting
+     * (a slow start) would find no route to publish its items on, and stop.
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    public void startResuming() {
         long every = settings.getResumeCheck().toMillis();
         resumer.scheduleWithFixedDelay(this::resumeOrphans, every, every, TimeUnit.MILLISECONDS);
     }
