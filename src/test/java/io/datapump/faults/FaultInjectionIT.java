@@ -19,10 +19,14 @@ import io.datapump.support.Ports;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The fault-injection suite: the packaged pump as its own process, killed with SIGKILL at every step boundary and at
@@ -31,14 +35,25 @@ import org.junit.jupiter.api.TestMethodOrder;
  * permanent); the CIS may see an item twice only after a crash between its call and Processed, and then always with
  * the same idempotency key. Prints a table of scenario, items, delivered, duplicates, lost and recovery time, and
  * writes it to target/faults/report.md.
+ * <p>
+ * Each scenario has its own broker, databases, CIS stub and pump processes, so scenarios run side by side (as many
+ * at a time as the build's {@code faults.parallelism}, 3 by default), the longest first ({@link Order}; the report
+ * follows that order): most of a scenario's time is spent waiting for a process to start, a heartbeat to go stale or
+ * a fault to end, not computing.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Execution(ExecutionMode.CONCURRENT)
 class FaultInjectionIT {
 
     static final Duration START = Duration.ofSeconds(90);
     static final Duration FINISH = Duration.ofSeconds(150);
     static Path root;
-    static final List<String> REPORT = new ArrayList<>();
+    /**
+     * The report's rows by scenario (the {@link Order} of its test): scenarios run side by side, and each one's rows
+     * still print in the suite's order.
+     */
+    static final Map<Integer, List<String>> ROWS = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private static final ThreadLocal<Integer> SCENARIO = new ThreadLocal<>();
 
     record Outcome(long items, long delivered, long failed, long duplicates, long lost, Duration recovery) {
     }
@@ -46,13 +61,25 @@ class FaultInjectionIT {
     @BeforeAll
     static void createRoot() throws Exception {
         root = Files.createDirectories(Path.of("target", "faults").toAbsolutePath());
-        REPORT.add("| scenario | items | delivered | failed (expected) | duplicates (same key) | lost | recovery |");
-        REPORT.add("|---|---|---|---|---|---|---|");
+    }
+
+    @BeforeEach
+    void nameTheScenario(TestInfo test) {
+        SCENARIO.set(test.getTestMethod().orElseThrow().getAnnotation(Order.class).value());
+    }
+
+    /** Adds a row to the report, under the scenario this thread runs. */
+    private static void report(String row) {
+        ROWS.computeIfAbsent(SCENARIO.get(), k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(row);
     }
 
     @AfterAll
     static void writeReport() throws Exception {
-        String table = String.join(System.lineSeparator(), REPORT);
+        List<String> rows = new ArrayList<>(List.of(
+                "| scenario | items | delivered | failed (expected) | duplicates (same key) | lost | recovery |",
+                "|---|---|---|---|---|---|---|"));
+        ROWS.values().forEach(rows::addAll);
+        String table = String.join(System.lineSeparator(), rows);
         System.out.println(System.lineSeparator() + "Fault-injection results" + System.lineSeparator() + table);
         Files.writeString(root.resolve("report.md"), table + System.lineSeparator());
     }
@@ -60,31 +87,31 @@ class FaultInjectionIT {
     // ---- SIGKILL at each step boundary ------------------------------------------------------------------------
 
     @Test
-    @Order(1)
+    @Order(8)
     void killedRightAfterAClaimLosesNothing() throws Exception {
         crashAt("after claim", "claim-production:3");
     }
 
     @Test
-    @Order(2)
+    @Order(9)
     void killedMidBatchAfterPublishingLosesNothing() throws Exception {
         crashAt("after publish", "publish-production-payment:30");
     }
 
     @Test
-    @Order(3)
+    @Order(10)
     void killedAfterMarkingQueuedLosesNothing() throws Exception {
         crashAt("after mark Queued", "mark-queued-production:3");
     }
 
     @Test
-    @Order(4)
+    @Order(11)
     void killedAfterCisSuccessRepeatsOnlyWithTheSameKey() throws Exception {
         crashAt("after CIS success", "cis-call-production-payment:40");
     }
 
     @Test
-    @Order(5)
+    @Order(12)
     void killedMidCisCallLosesNothing() throws Exception {
         try (FaultEnvironment env = standardBillers("mid-cis-call")) {
             AtomicBoolean slow = new AtomicBoolean(true);
@@ -104,7 +131,7 @@ class FaultInjectionIT {
     // ---- random kills over thousands of items -----------------------------------------------------------------
 
     @Test
-    @Order(6)
+    @Order(4)
     void killedAtRandomMomentsThreeTimesLosesNothing() throws Exception {
         try (FaultEnvironment env = new FaultEnvironment(root, "random-kills")) {
             for (String b : List.of("r1", "r2", "r3", "r4")) {
@@ -129,7 +156,7 @@ class FaultInjectionIT {
     // ---- publishing again: the sweeper and replay -------------------------------------------------------------
 
     @Test
-    @Order(7)
+    @Order(2)
     void killedAtEachStepOfPublishingAgainLosesNothing() throws Exception {
         // seven kills in a minute: each counts a delivery against every message a killed consumer had fetched ahead
         // (Artemis fetches up to 1 MiB per consumer; Service Bus, with prefetch 0, only the ones in flight), so the
@@ -179,7 +206,7 @@ class FaultInjectionIT {
     }
 
     @Test
-    @Order(8)
+    @Order(3)
     void aKilledProcessesItemsAreFinishedByALiveOneWithinThirtySeconds() throws Exception {
         try (FaultEnvironment env = new FaultEnvironment(root, "live-takes-over")) {
             env.biller("east", 300, 0).biller("west", 300, 0);
@@ -250,11 +277,11 @@ class FaultInjectionIT {
                     throw late;
                 }
                 Duration takeOver = Duration.between(killed, Instant.now());
-                REPORT.add(String.format("| (the %d rows the killed process held were delivered by the live one"
-                        + " %.1f s after the kill; leases 5 min) | | | | | | |", heldCount,
-                        takeOver.toMillis() / 1000.0));
                 record(env, "SIGKILL of one of two processes mid-batch (the other finishes)", env.billers(), killed,
                         0, true);
+                report(String.format("| (the %d rows the killed process held were delivered by the live one"
+                        + " %.1f s after the kill; leases 5 min) | | | | | | |", heldCount,
+                        takeOver.toMillis() / 1000.0));
             } finally {
                 survivor.stop();
             }
@@ -264,7 +291,7 @@ class FaultInjectionIT {
     // ---- CIS faults --------------------------------------------------------------------------------------------
 
     @Test
-    @Order(9)
+    @Order(1)
     void cisFaultsOfOneBillerNeitherLoseItemsNorStarveTheOthers() throws Exception {
         try (FaultEnvironment env = new FaultEnvironment(root, "cis-faults")) {
             env.biller("bursty", 150, 0).biller("sluggish", 150, 0).biller("throttling", 150, 0)
@@ -316,7 +343,7 @@ class FaultInjectionIT {
             assertThat(env.failures("picky").get("CisRejected")).isEqualTo(11);
             // the healthy biller kept flowing while 'down' was down (its cap is 20/s; starved would be ~0)
             double rate = healthyAtMinute.get() / (double) Math.max(1, upSeconds - 10);
-            REPORT.add("| (healthy biller while another's CIS was down: " + String.format("%.1f", rate)
+            report("| (healthy biller while another's CIS was down: " + String.format("%.1f", rate)
                     + " items/s of its 20/s cap) | | | | | | |");
             // (above half its cap: on a loaded 2-core machine the pump shares the CPU with the stubs and brokers)
             assertThat(rate).isGreaterThan(5);
@@ -327,7 +354,7 @@ class FaultInjectionIT {
     // ---- broker and database outages --------------------------------------------------------------------------
 
     @Test
-    @Order(10)
+    @Order(13)
     void brokerDownAtStartAndRestartedMidRunLosesNothing() throws Exception {
         try (FaultEnvironment env = standardBillers("broker-outage")) {
             env.cis.replyWith(call -> new Reply(200, 5, Map.of()));
@@ -349,7 +376,7 @@ class FaultInjectionIT {
     }
 
     @Test
-    @Order(11)
+    @Order(7)
     void registryAndShardDatabaseOutageMidRunLosesNothing() throws Exception {
         try (FaultEnvironment env = standardBillers("db-outage")) {
             env.cis.replyWith(call -> new Reply(200, 5, Map.of()));
@@ -369,7 +396,7 @@ class FaultInjectionIT {
     }
 
     @Test
-    @Order(12)
+    @Order(5)
     void oneShardDownAffectsOnlyItsBiller() throws Exception {
         try (FaultEnvironment env = new FaultEnvironment(root, "one-shard-down")) {
             env.biller("fragile", false, 200, 0, true).biller("steady", 600, 0);
@@ -396,7 +423,7 @@ class FaultInjectionIT {
     // ---- duplicates, out-of-order and bad input ---------------------------------------------------------------
 
     @Test
-    @Order(13)
+    @Order(14)
     void duplicateAndOutOfOrderMessagesCauseNoSecondDelivery() throws Exception {
         try (FaultEnvironment env = new FaultEnvironment(root, "duplicates")) {
             env.biller("dupes", 300, 0);
@@ -421,7 +448,7 @@ class FaultInjectionIT {
     }
 
     @Test
-    @Order(14)
+    @Order(15)
     void badInputIsDeadLetteredWithAClearReasonAndThePipelineCarriesOn() throws Exception {
         try (FaultEnvironment env = new FaultEnvironment(root, "bad-input")) {
             env.biller("sane", 200, 50).biller("messy", 20, 0);
@@ -466,7 +493,7 @@ class FaultInjectionIT {
     }
 
     @Test
-    @Order(15)
+    @Order(6)
     void aReplayKilledMidwayIsResumedAfterTheRestartAndDeliversEachItemOnce() throws Exception {
         try (FaultEnvironment env = new FaultEnvironment(root, "replay-resume").biller("echo", 120, 0)) {
             // given: 120 items the CIS rejected
@@ -565,7 +592,7 @@ class FaultInjectionIT {
         long lost = env.unfinished(billers);
         long duplicates = env.duplicateKeys();
         Outcome outcome = new Outcome(items, delivered, failed, duplicates, lost, recovery);
-        REPORT.add(String.format("| %s | %d | %d | %d (%d) | %d | %d | %.1f s |", scenario, items, delivered, failed,
+        report(String.format("| %s | %d | %d | %d (%d) | %d | %d | %.1f s |", scenario, items, delivered, failed,
                 expectedFailed, duplicates, lost, recovery.toMillis() / 1000.0));
         if (lost > 0) {
             // where did they go? the broker gives up on messages whose every delivery failed

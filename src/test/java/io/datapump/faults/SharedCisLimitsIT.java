@@ -18,6 +18,7 @@ import io.datapump.support.CisStub.Reply;
 import io.datapump.support.Ports;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The per-biller CIS limits hold across pump processes: three packaged pumps on one broker and the same shards. A
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.Test;
  * killed with SIGKILL come back within the slot lease; and another biller's throughput is not hurt by the noisy one.
  * Prints its figures prefixed {@code SHARED-LIMITS} and writes them to target/faults/shared-limits.md.
  */
+// alone, not beside the fault scenarios: it times slot leases and breaker intervals to the second
+@Isolated
 class SharedCisLimitsIT {
 
     static final int LIMIT = 4;
