@@ -14,12 +14,16 @@ import io.datapump.support.TestBillers;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Stopping the pump (what SIGTERM does: the Spring context closes) while CIS calls are in flight, then starting it
  * again on the same broker journal and shards.
  */
+// its own pump process and no Spring context: runs beside the other test classes (junit-platform.properties)
+@Execution(ExecutionMode.CONCURRENT)
 class GracefulShutdownTest {
 
     static final CisStub CIS = new CisStub();

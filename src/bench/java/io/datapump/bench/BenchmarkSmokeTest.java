@@ -7,11 +7,15 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Every benchmark scenario at a tiny size, in the normal test run: each completes and delivers every item once
  * (every item Processed, each CIS idempotency key seen once). The figures themselves are the full run's business.
  */
+// its own pump process and no Spring context: runs beside the other test classes (junit-platform.properties)
+@Execution(ExecutionMode.CONCURRENT)
 class BenchmarkSmokeTest {
 
     @Test

@@ -27,6 +27,8 @@ import io.datapump.support.TestUsers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -41,6 +43,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * login page, opens Hawtio's Camel routes page and finds there every
  * route of the running Camel context; the page is saved as target/console/routes.png.
  */
+// its own pump process and no Spring context: runs beside the other test classes (junit-platform.properties)
+@Execution(ExecutionMode.CONCURRENT)
 class ConsoleBrowserTest {
 
     static Process app;
