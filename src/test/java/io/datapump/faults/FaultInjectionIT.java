@@ -318,16 +318,17 @@ class FaultInjectionIT {
                 };
             });
             env.broker.start();
-            Instant start = Instant.now();
             env.app.start("cis-faults");
             env.app.awaitUp(START);
+            // measured from the moment the pump is up: its start takes longer when other scenarios share the CPU
+            Instant up = Instant.now();
             // the healthy biller (4 calls at a time, 200 ms each: at most 20/s) runs while 'down' fails for 60 s
             AtomicLong healthyAtMinute = new AtomicLong();
             await().pollDelay(Duration.ofSeconds(45)).atMost(Duration.ofSeconds(50)).until(() -> {
                 healthyAtMinute.set(env.states("healthy").getOrDefault("Processed", 0L));
                 return true;
             });
-            long upSeconds = Duration.between(start, Instant.now()).toSeconds();
+            double upSeconds = Duration.between(up, Instant.now()).toMillis() / 1000.0;
             io.datapump.support.CisStub downCis = new io.datapump.support.CisStub(downPort);
             env.otherCis.add(downCis);
             Instant cisBack = Instant.now();
@@ -342,10 +343,11 @@ class FaultInjectionIT {
             assertThat(env.failures("picky")).containsOnlyKeys("CisRejected");
             assertThat(env.failures("picky").get("CisRejected")).isEqualTo(11);
             // the healthy biller kept flowing while 'down' was down (its cap is 20/s; starved would be ~0)
-            double rate = healthyAtMinute.get() / (double) Math.max(1, upSeconds - 10);
+            double rate = healthyAtMinute.get() / upSeconds;
             report("| (healthy biller while another's CIS was down: " + String.format("%.1f", rate)
                     + " items/s of its 20/s cap) | | | | | | |");
-            // (above half its cap: on a loaded 2-core machine the pump shares the CPU with the stubs and brokers)
+            // (a quarter of its cap: on the 2-core machine the pump shares the CPU with the stubs, the broker and
+            // the other scenarios' processes)
             assertThat(rate).isGreaterThan(5);
             assertThat(o.lost()).isZero();
         }
