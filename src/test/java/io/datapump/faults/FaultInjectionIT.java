@@ -38,8 +38,8 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * <p>
  * Each scenario has its own broker, databases, CIS stub and pump processes, so scenarios run side by side (as many
  * at a time as the build's {@code faults.parallelism}, 3 by default), the longest first ({@link Order}; the report
- * follows that order): most of a scenario's time is spent waiting for a process to start, a heartbeat to go stale or
- * a fault to end, not computing.
+ * follows that order). Alone, a scenario spends about half its time waiting (for a heartbeat to go stale, a fault to
+ * end); three at a time keep both cores busy and take about half as long as one after another.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Execution(ExecutionMode.CONCURRENT)
