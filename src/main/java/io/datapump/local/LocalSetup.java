@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.context.annotation.DependsOn;
 import org.springframework.context.annotation.Profile;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -156,7 +157,13 @@ public class LocalSetup implements InitializingBean {
     private void upsert(Biller biller) {
         Map<String, Object> params = registryRow(biller);
         if (registry.update(SqlFiles.get("local/upsert-biller-update"), params) == 0) {
-            registry.update(SqlFiles.get("local/upsert-biller-insert"), params);
+            try {
+                registry.update(SqlFiles.get("local/upsert-biller-insert"), params);
+            } catch (DuplicateKeyException raced) {
+                // another local process on the same registry inserted it between the two statements (several pumps
+                // starting together, as the fault suite's do): the row is there now, so this one updates it
+                registry.update(SqlFiles.get("local/upsert-biller-update"), params);
+            }
         }
     }
 
