@@ -2,6 +2,7 @@ package io.datapump.api;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import io.datapump.registry.Biller;
@@ -13,7 +14,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Finds items by what an operator has in hand: an idempotency key (from the CIS's logs), a correlation id (from the
- * pump's logs or the CIS's X-Correlation-Id), or a source's item id (directly published items). Searches the one
+ * pump's logs or the CIS's X-Correlation-Id), a trace id (from a tracing backend, or the traceparent the CIS logged)
+ * or a source's item id (directly published items). Searches the one
  * biller given, or every biller's shard; a shard that cannot be read is named in the answer, not fatal.
  */
 @Component
@@ -60,6 +62,16 @@ public class ItemSearch {
 
     public Result byCorrelationId(String correlationId, String billerId) {
         return search(billerId, "status/find-by-correlation-id", Map.of("correlationId", correlationId));
+    }
+
+    /** Whether a clue is a W3C trace id: 32 hex digits, not all zero. */
+    public static boolean isTraceId(String clue) {
+        return clue != null && clue.matches("[0-9a-fA-F]{32}") && !clue.matches("0{32}");
+    }
+
+    /** Items with an attempt in this trace (a trace id in any case; the pump keeps them in lower case). */
+    public Result byTraceId(String traceId, String billerId) {
+        return search(billerId, "status/find-by-trace-id", Map.of("traceId", traceId.toLowerCase(Locale.ROOT)));
     }
 
     public Result bySourceItemId(String sourceItemId, String billerId) {

@@ -12,7 +12,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * GET /api/items?idempotencyKey=… | correlationId=… | sourceItemId=… [&amp;billerId=…]: the items an operator's
+ * GET /api/items?idempotencyKey=… | correlationId=… | traceId=… | sourceItemId=… [&amp;billerId=…]: the items an operator's
  * clue points to, each with the address of its history (GET /api/billers/{id}/items/{recordId}).
  */
 @RestController
@@ -28,14 +28,23 @@ public class ItemSearchController {
     @GetMapping
     public ResponseEntity<?> find(@RequestParam(name = "idempotencyKey", required = false) String idempotencyKey,
                                   @RequestParam(name = "correlationId", required = false) String correlationId,
+                                  @RequestParam(name = "traceId", required = false) String traceId,
                                   @RequestParam(name = "sourceItemId", required = false) String sourceItemId,
                                   @RequestParam(name = "billerId", required = false) String billerId) {
-        long given = Stream.of(idempotencyKey, correlationId, sourceItemId).filter(v -> v != null && !v.isBlank())
-                .count();
+        long given = Stream.of(idempotencyKey, correlationId, traceId, sourceItemId)
+                .filter(v -> v != null && !v.isBlank()).count();
         if (given != 1) {
-            return BillerController.error(HttpStatus.BAD_REQUEST, "give exactly one of idempotencyKey, correlationId "
-                    + "or sourceItemId (and optionally billerId); for a biller's record id use "
+            return BillerController.error(HttpStatus.BAD_REQUEST, "give exactly one of idempotencyKey, correlationId, "
+                    + "traceId or sourceItemId (and optionally billerId); for a biller's record id use "
                     + "/api/billers/{id}/items/{recordId}");
+        }
+        if (traceId != null && !traceId.isBlank()) {
+            if (!ItemSearch.isTraceId(traceId.strip())) {
+                return BillerController.error(HttpStatus.BAD_REQUEST, "traceId is a W3C trace id: 32 hex digits, "
+                        + "not all zero (the second field of a traceparent)");
+            }
+            ItemSearch.Result result = search.byTraceId(traceId.strip(), billerId);
+            return ResponseEntity.ok(Map.of("items", result.items(), "unreachable", result.unreachable()));
         }
         if (idempotencyKey != null && !idempotencyKey.isBlank()) {
             ItemSearch.Found found = search.byIdempotencyKey(idempotencyKey.strip());

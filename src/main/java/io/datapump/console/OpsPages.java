@@ -152,8 +152,8 @@ public class OpsPages {
     }
 
     /**
-     * Search by what the operator has: billerId:recordId, an idempotency key (datapump-…), a correlation id or a
-     * direct source's item id.
+     * Search by what the operator has: billerId:recordId, an idempotency key (datapump-…), a correlation id, a trace
+     * id or a direct source's item id.
      */
     @GetMapping("/search")
     public String search(@RequestParam(name = "q", required = false) String q, Model model,
@@ -172,8 +172,12 @@ public class OpsPages {
             if (byKey != null) {
                 found.add(byKey);
             } else {
-                for (ItemSearch.Result r : List.of(search.byCorrelationId(clue, null),
-                        search.bySourceItemId(clue, null))) {
+                List<ItemSearch.Result> results = new ArrayList<>(List.of(search.byCorrelationId(clue, null),
+                        search.bySourceItemId(clue, null)));
+                if (ItemSearch.isTraceId(clue)) {
+                    results.add(search.byTraceId(clue, null));
+                }
+                for (ItemSearch.Result r : results) {
                     r.items().stream().filter(f -> !found.contains(f)).forEach(found::add);
                     r.unreachable().stream().filter(u -> !unreachable.contains(u)).forEach(unreachable::add);
                 }

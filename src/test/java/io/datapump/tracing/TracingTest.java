@@ -130,6 +130,31 @@ class TracingTest {
     }
 
     @Test
+    void anItemIsFoundByTheTraceIdTheCisReceivedInTheApiAndOnTheSearchPage() {
+        // given: a delivered item, and the trace id of the traceparent its CIS received (in upper case, as some log
+        // viewers show it)
+        await().atMost(Duration.ofSeconds(30)).until(() -> probe.inState("tracing-one", "Processed") == 1);
+        CisStub.Call call = CIS.acceptedFor("tracing-one").get(0);
+        String traceId = TraceIds.fromTraceparent(call.traceparent());
+
+        // when: an operator searches by it
+        Map<String, Object> found = PUMP.viewer().exchange("/api/items?traceId=" + traceId.toUpperCase(),
+                HttpMethod.GET, null, JSON).getBody();
+
+        // then: the API names that item, and only it; so does the /ops search page
+        assertThat(found.get("items")).asList().singleElement().asString()
+                .contains("billerId=tracing-one").contains("recordId=" + recordId(call));
+        assertThat(PUMP.viewer().getForObject("/ops/search?q=" + traceId, String.class))
+                .contains("/ops/items/tracing-one/" + recordId(call));
+        // and: an id that is no trace id is refused with the reason; an unknown one finds nothing
+        var bad = PUMP.viewer().exchange("/api/items?traceId=not-a-trace", HttpMethod.GET, null, JSON);
+        assertThat(bad.getStatusCode().value()).isEqualTo(400);
+        assertThat(bad.getBody()).asString().contains("32 hex digits");
+        assertThat(PUMP.viewer().exchange("/api/items?traceId=" + "ab".repeat(16), HttpMethod.GET, null, JSON)
+                .getBody().get("items")).asList().isEmpty();
+    }
+
+    @Test
     void eachItemOfABatchHasATraceOfItsOwn() {
         // given: a biller whose five items are claimed and published in one batch
         // when: they are delivered
