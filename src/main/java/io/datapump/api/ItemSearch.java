@@ -1,14 +1,18 @@
 package io.datapump.api;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import io.datapump.registry.Biller;
 import io.datapump.registry.BillerRegistry;
 import io.datapump.shard.ShardDataSources;
 import io.datapump.sql.SqlFiles;
+import io.datapump.tracing.TraceIds;
 
 import org.springframework.stereotype.Component;
 
@@ -61,36 +65,58 @@ public class ItemSearch {
     }
 
     public Result byCorrelationId(String correlationId, String billerId) {
-        return search(billerId, "status/find-by-correlation-id", Map.of("correlationId", correlationId));
+        return search(billerId, Map.of("status/find-by-correlation-id", Map.of("correlationId", correlationId)));
     }
 
-    /** Whether a clue is a W3C trace id: 32 hex digits, not all zero. */
-    public static boolean isTraceId(String clue) {
-        return clue != null && clue.matches("[0-9a-fA-F]{32}") && !clue.matches("0{32}");
+    /**
+     * The trace id a clue names, in the lower case the pump keeps it in (log viewers may show it upper-case), or null
+     * when the clue is not a W3C trace id.
+     */
+    public static String traceId(String clue) {
+        String id = clue == null ? null : clue.strip().toLowerCase(Locale.ROOT);
+        return TraceIds.isTraceId(id) ? id : null;
     }
 
-    /** Items with an attempt in this trace (a trace id in any case; the pump keeps them in lower case). */
+    /** Items with an attempt in this trace; {@code traceId} as {@link #traceId(String)} returns it. */
     public Result byTraceId(String traceId, String billerId) {
-        return search(billerId, "status/find-by-trace-id", Map.of("traceId", traceId.toLowerCase(Locale.ROOT)));
+        return search(billerId, Map.of("status/find-by-trace-id", Map.of("traceId", traceId)));
+    }
+
+    /**
+     * Items a clue of unknown kind may name, over every shard: as a correlation id, as a source's item id and, when
+     * it is one, as a trace id. Each item once.
+     */
+    public Result byAnyId(String clue) {
+        Map<String, Map<String, Object>> queries = new LinkedHashMap<>();
+        queries.put("status/find-by-correlation-id", Map.of("correlationId", clue));
+        queries.put("status/find-by-source-item-id", Map.of("sourceItemId", clue));
+        String traceId = traceId(clue);
+        if (traceId != null) {
+            queries.put("status/find-by-trace-id", Map.of("traceId", traceId));
+        }
+        return search(null, queries);
     }
 
     public Result bySourceItemId(String sourceItemId, String billerId) {
-        return search(billerId, "status/find-by-source-item-id", Map.of("sourceItemId", sourceItemId));
+        return search(billerId, Map.of("status/find-by-source-item-id", Map.of("sourceItemId", sourceItemId)));
     }
 
-    private Result search(String billerId, String sql, Map<String, Object> params) {
+    /** Runs each query (SQL file → its parameters) on the biller's shard, or on every biller's; each item once. */
+    private Result search(String billerId, Map<String, Map<String, Object>> queries) {
         List<Biller> billers = billerId == null ? registry.reload()
                 : registry.findFresh(billerId).map(List::of).orElse(List.of());
-        List<Found> found = new ArrayList<>();
+        Set<Found> found = new LinkedHashSet<>();
         List<String> unreachable = new ArrayList<>();
         for (Biller biller : billers) {
             try {
-                shards.forBiller(biller).jdbc().queryForList(SqlFiles.get(sql), params, Long.class)
-                        .forEach(id -> found.add(Found.of(biller.id(), id)));
+                for (Map.Entry<String, Map<String, Object>> query : queries.entrySet()) {
+                    shards.forBiller(biller).jdbc().queryForList(SqlFiles.get(query.getKey()), query.getValue(),
+                            Long.class).forEach(id -> found.add(Found.of(biller.id(), id)));
+                }
             } catch (RuntimeException e) {
                 unreachable.add(biller.id());
             }
         }
-        return new Result(found, unreachable);
+        return new Result(List.copyOf(found), unreachable);
     }
 }

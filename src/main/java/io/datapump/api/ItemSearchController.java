@@ -38,20 +38,18 @@ public class ItemSearchController {
                     + "traceId or sourceItemId (and optionally billerId); for a biller's record id use "
                     + "/api/billers/{id}/items/{recordId}");
         }
-        if (traceId != null && !traceId.isBlank()) {
-            if (!ItemSearch.isTraceId(traceId.strip())) {
-                return BillerController.error(HttpStatus.BAD_REQUEST, "traceId is a W3C trace id: 32 hex digits, "
-                        + "not all zero (the second field of a traceparent)");
-            }
-            ItemSearch.Result result = search.byTraceId(traceId.strip(), billerId);
-            return ResponseEntity.ok(Map.of("items", result.items(), "unreachable", result.unreachable()));
+        boolean byTrace = traceId != null && !traceId.isBlank();
+        if (byTrace && ItemSearch.traceId(traceId) == null) {
+            return BillerController.error(HttpStatus.BAD_REQUEST, "traceId is a W3C trace id: 32 hex digits, "
+                    + "not all zero (the second field of a traceparent)");
         }
         if (idempotencyKey != null && !idempotencyKey.isBlank()) {
             ItemSearch.Found found = search.byIdempotencyKey(idempotencyKey.strip());
             return ResponseEntity.ok(Map.of("items", found == null ? List.of() : List.of(found),
                     "unreachable", List.of()));
         }
-        ItemSearch.Result result = correlationId != null && !correlationId.isBlank()
+        ItemSearch.Result result = byTrace ? search.byTraceId(ItemSearch.traceId(traceId), billerId)
+                : correlationId != null && !correlationId.isBlank()
                 ? search.byCorrelationId(correlationId.strip(), billerId)
                 : search.bySourceItemId(sourceItemId.strip(), billerId);
         return ResponseEntity.ok(Map.of("items", result.items(), "unreachable", result.unreachable()));

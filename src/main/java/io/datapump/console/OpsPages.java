@@ -172,15 +172,9 @@ public class OpsPages {
             if (byKey != null) {
                 found.add(byKey);
             } else {
-                List<ItemSearch.Result> results = new ArrayList<>(List.of(search.byCorrelationId(clue, null),
-                        search.bySourceItemId(clue, null)));
-                if (ItemSearch.isTraceId(clue)) {
-                    results.add(search.byTraceId(clue, null));
-                }
-                for (ItemSearch.Result r : results) {
-                    r.items().stream().filter(f -> !found.contains(f)).forEach(found::add);
-                    r.unreachable().stream().filter(u -> !unreachable.contains(u)).forEach(unreachable::add);
-                }
+                ItemSearch.Result r = search.byAnyId(clue);
+                found.addAll(r.items());
+                unreachable.addAll(r.unreachable());
             }
         }
         model.addAttribute("found", found);

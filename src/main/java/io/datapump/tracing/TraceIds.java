@@ -48,14 +48,22 @@ public final class TraceIds {
             return null;
         }
         String id = traceparent.substring(3, 35);
+        return isTraceId(id) ? id : null;
+    }
+
+    /** Whether a value is a valid W3C trace id: 32 lower-case hex digits, not all zero. */
+    public static boolean isTraceId(String id) {
+        if (id == null || id.length() != 32) {
+            return false;
+        }
         boolean nonZero = false;
         for (int i = 0; i < id.length(); i++) {
             char c = id.charAt(i);
             if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-                return null;
+                return false;
             }
             nonZero |= c != '0';
         }
-        return nonZero ? id : null;
+        return nonZero;
     }
 }

@@ -15,7 +15,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.datapump.local.LocalSetup;
 import io.datapump.local.SourceRows;
 import io.datapump.message.ItemType;
-
 import io.datapump.support.CisStub;
 import io.datapump.support.Ports;
 import io.datapump.support.Pump;
@@ -28,8 +27,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.ResponseEntity;
-
-
 
 /**
  * An operator onboards a biller through the API instead of a hand-run INSERT and the migrate job: its new shard gets
@@ -189,7 +186,6 @@ class BillerOnboardingTest {
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------------
-
 
     static Map<String, Object> biller(String id, String shardUrl) {
         Map<String, Object> b = new HashMap<>();

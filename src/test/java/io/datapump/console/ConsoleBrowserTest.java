@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.File;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.datapump.DataPumpApplication;
 import io.datapump.support.Chromium;
+import io.datapump.support.Ports;
 import io.datapump.support.TestBillers;
 import io.datapump.support.TestUsers;
 
@@ -53,9 +53,7 @@ class ConsoleBrowserTest {
     @BeforeAll
     static void startThePump() throws Exception {
         Chromium.require();
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        port = Ports.free();
         Path dir = Files.createDirectories(Path.of("target", "console"));
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),

@@ -22,10 +22,8 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.datapump.DataPumpProperties;
-
 import io.datapump.registry.Biller;
 import io.datapump.registry.BillerRegistry;
-
 import io.datapump.support.CisStub;
 import io.datapump.support.Pump;
 import io.datapump.support.PumpTest;
@@ -39,7 +37,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-
 
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
@@ -248,7 +245,6 @@ class RegistryPagesTest {
         assertThat(m.find()).as("the page carries a CSRF token").isTrue();
         return m.group(1) != null ? m.group(1) : m.group(2);
     }
-
 
     static Biller registered(String id) {
         return PUMP.bean(BillerRegistry.class).findFresh(id).orElse(null);

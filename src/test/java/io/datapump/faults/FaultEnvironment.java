@@ -147,7 +147,9 @@ final class FaultEnvironment implements AutoCloseable {
     void startH2(int port) throws Exception {
         String h2Jar = Path.of(Server.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", h2Jar, "org.h2.tools.Server", "-tcp", "-tcpPort", String.valueOf(port),
+                // C1 and the serial GC: a third of the CPU a default JVM spends serving a scenario
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", h2Jar, "org.h2.tools.Server",
+                "-tcp", "-tcpPort", String.valueOf(port),
                 "-baseDir", dir.resolve("h2").toString(), "-ifNotExists")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("h2-" + port + ".log").toFile()).start();
         h2.put(port, server);
