@@ -13,8 +13,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
+import io.datapump.billerconsumer.BillerClaims;
+import io.datapump.billerconsumer.ClaimedBatch;
 import io.datapump.local.SourceRows;
 import io.datapump.message.BillerMessage;
+import io.datapump.message.ItemMessage;
 import io.datapump.message.ItemType;
 import io.datapump.registry.BillerRegistry;
 import io.datapump.shard.ShardDataSources;
@@ -39,7 +42,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * A biller whose shard is down when its biller message arrives: the message waits for the shard (it still holds
  * the biller's outstanding marker, which nobody can release while the shard is down) instead of being dropped and
  * leaving the biller unpublished until the marker's lease runs out. The lease here is an hour, so only the waiting
- * message can deliver the backlog.
+ * message can deliver the backlog. And an item message that arrives while its shard is down is published again for
+ * later, not handed back to the broker, whose delivery limit would dead-letter it within seconds.
  */
 @SpringBootTest
 @ActiveProfiles("local")
@@ -61,10 +65,15 @@ class ShardOutageTest {
         registry.add("datapump.shards.unavailable-backoff", () -> "1s");
         registry.add("datapump.shards.connection-timeout", () -> "1s");
         registry.add("datapump.retry.immediate.initial-delay", () -> 50);
+        registry.add("datapump.retry.delayed.initial-delay", () -> "1s");
         TestBillers.into(registry)
-                .biller("fragile", false, true, 0, 0, CIS)
-                .shardUrl("jdbc:h2:tcp://127.0.0.1:" + PORT + "/fragile;MODE=MSSQLServer;DATABASE_TO_UPPER=FALSE;"
-                        + "CASE_INSENSITIVE_IDENTIFIERS=TRUE;DB_CLOSE_DELAY=-1;WRITE_DELAY=0");
+                .biller("fragile", false, true, 0, 0, CIS).shardUrl(shardUrl("fragile"))
+                .biller("brittle", false, true, 0, 0, CIS).shardUrl(shardUrl("brittle"));
+    }
+
+    private static String shardUrl(String name) {
+        return "jdbc:h2:tcp://127.0.0.1:" + PORT + "/" + name + ";MODE=MSSQLServer;DATABASE_TO_UPPER=FALSE;"
+                + "CASE_INSENSITIVE_IDENTIFIERS=TRUE;DB_CLOSE_DELAY=-1;WRITE_DELAY=0";
     }
 
     @Autowired ProducerTemplate producer;
@@ -72,7 +81,9 @@ class ShardOutageTest {
     @Autowired ShardDataSources shards;
     @Autowired ObjectMapper json;
     @Autowired MeterRegistry meters;
+    @Autowired BillerClaims claims;
     @Value("${datapump.endpoints.production.biller-out}") String billerTopic;
+    @Value("${datapump.endpoints.production.payment-out}") String paymentTopic;
 
     @AfterAll
     static void stop() {
@@ -105,7 +116,37 @@ class ShardOutageTest {
                 .until(() -> probe.inState("fragile", "Processed") == ITEMS);
         assertThat(CIS.acceptedFor("fragile")).hasSize(ITEMS);
         assertThat(CIS.acceptedPerKey().values()).allSatisfy(n -> assertThat(n).isEqualTo(1L));
-        assertThat(meters.find("datapump.biller.messages.dropped").counters()).isEmpty();
+        assertThat(meters.find("datapump.biller.messages.dropped").tag("biller", "fragile").counters()).isEmpty();
+    }
+
+    @Test
+    void itemMessageArrivingWhileItsShardIsDownIsPublishedAgainAndDeliveredOnce() throws Exception {
+        // given: a claimed payment of biller brittle (row Fetched) whose item message is not sent yet
+        ShardProbe probe = new ShardProbe(registry, shards);
+        SourceRows.insert(probe.shard("brittle"), ItemType.PAYMENT);
+        ClaimedBatch batch = claims.claim(registry.require("brittle"), 1);
+        assertThat(batch.items()).hasSize(1);
+        ItemMessage item = batch.items().get(0);
+
+        // when: the shard goes down, the item message arrives, and the shard comes back once the message has been
+        // published again (the failure cannot be recorded: neither its attempt nor its retry reaches the shard)
+        shardServer.stop();
+        try {
+            producer.sendBody(paymentTopic, json.writeValueAsString(item));
+            await().atMost(Duration.ofSeconds(30)).until(() -> redriven("brittle") >= 1);
+        } finally {
+            shardServer = startShardServer();
+        }
+
+        // then: the item is delivered, once, from the message that was published again
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> "Processed".equals(probe.state("brittle", item.recordId())));
+        assertThat(CIS.acceptedPerKey().get(item.idempotencyKey())).isEqualTo(1L);
+    }
+
+    private double redriven(String billerId) {
+        return meters.find("datapump.items.redriven").tag("biller", billerId).counters().stream()
+                .mapToDouble(c -> c.count()).sum();
     }
 
     private double deferrals() {

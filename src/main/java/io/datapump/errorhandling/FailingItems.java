@@ -41,13 +41,27 @@ public class FailingItems {
         if (admitted != null) {
             return admitted;
         }
-        ItemMessage parsed = exchange.getVariable(Admission.PARSED, ItemMessage.class);
-        if (parsed == null || parsed.billerId() == null) {
+        ItemMessage parsed = messageOf(exchange);
+        if (parsed == null) {
             return null;
         }
         Biller biller = registry.find(parsed.billerId()).orElse(null);
         return new ItemContext(parsed, biller, biller == null ? null : shards.forBiller(biller),
                 ItemType.fromCode(parsed.itemType()).orElse(null));
+    }
+
+    /**
+     * The failed exchange's item message, or null when it carries none, read from the exchange alone: no registry
+     * lookup and no shard, for the last resort that runs while they are down (a shard in its back-off refuses even
+     * to hand out its pool).
+     */
+    public ItemMessage messageOf(Exchange exchange) {
+        ItemContext admitted = ItemContext.of(exchange).orElse(null);
+        if (admitted != null) {
+            return admitted.message();
+        }
+        ItemMessage parsed = exchange.getVariable(Admission.PARSED, ItemMessage.class);
+        return parsed == null || parsed.billerId() == null ? null : parsed;
     }
 
     /** The biller message will not be acted on: the publisher may publish the biller's work again. Best effort. */

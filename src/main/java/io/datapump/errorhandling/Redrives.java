@@ -8,7 +8,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import io.datapump.DataPumpProperties;
-import io.datapump.itemconsumer.ItemContext;
 import io.datapump.message.BillerMessage;
 import io.datapump.message.DataPumpHeaders;
 import io.datapump.message.ItemMessage;
@@ -52,8 +51,8 @@ public class Redrives {
     public void prepare(Exchange exchange) throws JsonProcessingException {
         exchange.removeProperty(DataPumpHeaders.PUBLISH_URI);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        ItemContext context = failing.of(exchange);
-        ItemMessage item = context == null ? null : context.message();
+        // the message alone: its shard (or the registry) is why the failure could not be recorded
+        ItemMessage item = failing.messageOf(exchange);
         if (item == null) {
             BillerMessage biller = exchange.getProperty(DataPumpHeaders.BILLER_MESSAGE, BillerMessage.class);
             LOG.warn("Failure handling of a {} failed ({}); dropped, the publisher publishes its biller again",
