@@ -16,12 +16,16 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param cisProblem why, when misconfigured
  * @param oldestPendingSeconds how long the oldest item not yet delivered has waited (absent when none waits)
  * @param breaker the biller's shared CIS circuit breaker: {@code closed}, {@code open} or {@code half-open}
+ * @param cisMaxConcurrent its CIS calls in flight at most, over all processes
+ * @param cisMaxConcurrentFrom where that limit comes from: {@code biller} (its registry row) or {@code default}
+ *                             ({@code datapump.cis.max-concurrent-per-biller})
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BillerStatus(String id, String name, String lane, boolean enabled, boolean paused, String mode,
                            String shard,
                            Map<String, Long> counts, String error, String cis, String cisProblem,
-                           Long oldestPendingSeconds, String breaker) {
+                           Long oldestPendingSeconds, String breaker, int cisMaxConcurrent,
+                           String cisMaxConcurrentFrom) {
 
     /** The oldest pending item's wait for people: 45 s, 12 min, 3 h 5 min; blank when none waits. */
     public String oldestPendingAge() {

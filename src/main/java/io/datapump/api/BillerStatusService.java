@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.datapump.DataPumpProperties;
 import io.datapump.control.ControlCounts;
 import io.datapump.failure.ShardMisconfiguredException;
 import io.datapump.itemconsumer.CisGuard;
@@ -29,10 +30,12 @@ public class BillerStatusService {
     private final ControlCounts counts;
 
     private final CisGuard cisGuard;
+    private final int defaultCisLimit;
 
     public BillerStatusService(BillerRegistry registry, ShardDataSources shards, ControlCounts counts,
-                               CisGuard cisGuard) {
+                               CisGuard cisGuard, DataPumpProperties properties) {
         this.cisGuard = cisGuard;
+        this.defaultCisLimit = properties.getCis().getMaxConcurrentPerBiller();
         this.registry = registry;
         this.shards = shards;
         this.counts = counts;
@@ -49,6 +52,8 @@ public class BillerStatusService {
     public BillerStatus status(Biller biller) {
         String cisProblem = cisGuard.misconfiguration(biller);
         String cis = cisProblem == null ? "ok" : "misconfigured";
+        int limit = biller.cisMaxConcurrent() != null ? biller.cisMaxConcurrent() : defaultCisLimit;
+        String limitFrom = biller.cisMaxConcurrent() != null ? "biller" : "default";
         try {
             Shard shard = shards.forBiller(biller);
             Map<String, Long> counts = this.counts.byState(shard);
@@ -56,14 +61,17 @@ public class BillerStatusService {
             Long waited = oldest == null ? null : Math.max(0, Duration.between(oldest, Instant.now()).toSeconds());
             String breaker = cisGuard.breaker(shard, biller.id()).name().toLowerCase().replace('_', '-');
             return new BillerStatus(biller.id(), biller.name(), biller.lane().id(), biller.enabled(), biller.paused(),
-                    biller.mode().id(), "ok", counts, null, cis, cisProblem, waited, breaker);
+                    biller.mode().id(), "ok", counts, null, cis, cisProblem, waited, breaker, limit,
+                    limitFrom);
         } catch (ShardMisconfiguredException e) {
             return new BillerStatus(biller.id(), biller.name(), biller.lane().id(), biller.enabled(), biller.paused(),
-                    biller.mode().id(), "misconfigured", null, e.getMessage(), cis, cisProblem, null, null);
+                    biller.mode().id(), "misconfigured", null, e.getMessage(), cis, cisProblem, null, null, limit,
+                    limitFrom);
         } catch (RuntimeException e) {
             LOG.warn("Status of biller {}: shard unreachable ({})", biller.id(), e.toString());
             return new BillerStatus(biller.id(), biller.name(), biller.lane().id(), biller.enabled(), biller.paused(),
-                    biller.mode().id(), "unreachable", null, e.getMessage(), cis, cisProblem, null, null);
+                    biller.mode().id(), "unreachable", null, e.getMessage(), cis, cisProblem, null, null, limit,
+                    limitFrom);
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.datapump.DataPumpProperties;
 import io.datapump.local.SourceRows;
 import io.datapump.message.ItemType;
 import io.datapump.support.CisStub;
@@ -85,6 +86,32 @@ class BillerSettingsTest {
         assertThat(audit.findValuesAsText("Action").stream().filter("biller-change"::equals).count())
                 .isGreaterThanOrEqualTo(4);
         assertThat(audit.findValuesAsText("Outcome")).anyMatch(o -> o.startsWith("refused: cisAuth oauth2"));
+    }
+
+    @Test
+    void aBillersStatusShowsItsCisLimitAndWhetherItIsItsOwnOrTheDefault() {
+        // given: two billers on the default CIS limit
+        PUMP.biller("own-limit").create();
+        PUMP.biller("default-limit").create();
+        int defaultLimit = status("default-limit").get("cisMaxConcurrent").asInt();
+
+        // when: the operator gives one of them a limit of its own
+        assertThat(patch(Map.of("cisMaxConcurrent", 3), "own-limit").getStatusCode().value()).isEqualTo(200);
+
+        // then: its status shows that limit, from its registry row; the other still shows the default
+        assertThat(status("own-limit").get("cisMaxConcurrent").asInt()).isEqualTo(3);
+        assertThat(status("own-limit").get("cisMaxConcurrentFrom").asText()).isEqualTo("biller");
+        assertThat(status("default-limit").get("cisMaxConcurrentFrom").asText()).isEqualTo("default");
+        assertThat(defaultLimit).isEqualTo(PUMP.bean(DataPumpProperties.class).getCis().getMaxConcurrentPerBiller());
+
+        // and back to the default with 0
+        patch(Map.of("cisMaxConcurrent", 0), "own-limit");
+        assertThat(status("own-limit").get("cisMaxConcurrent").asInt()).isEqualTo(defaultLimit);
+        assertThat(status("own-limit").get("cisMaxConcurrentFrom").asText()).isEqualTo("default");
+    }
+
+    private static JsonNode status(String billerId) {
+        return PUMP.viewer().getForObject("/api/billers/" + billerId, JsonNode.class);
     }
 
     private static ResponseEntity<JsonNode> patch(Map<String, Object> change, String billerId) {
