@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import io.datapump.DataPumpProperties;
 import io.datapump.control.ControlCounts;
 import io.datapump.failure.ShardMisconfiguredException;
 import io.datapump.itemconsumer.CisGuard;
@@ -30,12 +29,10 @@ public class BillerStatusService {
     private final ControlCounts counts;
 
     private final CisGuard cisGuard;
-    private final int defaultCisLimit;
 
     public BillerStatusService(BillerRegistry registry, ShardDataSources shards, ControlCounts counts,
-                               CisGuard cisGuard, DataPumpProperties properties) {
+                               CisGuard cisGuard) {
         this.cisGuard = cisGuard;
-        this.defaultCisLimit = properties.getCis().getMaxConcurrentPerBiller();
         this.registry = registry;
         this.shards = shards;
         this.counts = counts;
@@ -52,7 +49,7 @@ public class BillerStatusService {
     public BillerStatus status(Biller biller) {
         String cisProblem = cisGuard.misconfiguration(biller);
         String cis = cisProblem == null ? "ok" : "misconfigured";
-        int limit = biller.cisMaxConcurrent() != null ? biller.cisMaxConcurrent() : defaultCisLimit;
+        int limit = cisGuard.limit(biller);
         String limitFrom = biller.cisMaxConcurrent() != null ? "biller" : "default";
         try {
             Shard shard = shards.forBiller(biller);

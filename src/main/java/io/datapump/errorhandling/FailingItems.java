@@ -41,7 +41,7 @@ public class FailingItems {
         if (admitted != null) {
             return admitted;
         }
-        ItemMessage parsed = messageOf(exchange);
+        ItemMessage parsed = parsed(exchange);
         if (parsed == null) {
             return null;
         }
@@ -56,10 +56,11 @@ public class FailingItems {
      * to hand out its pool).
      */
     public ItemMessage messageOf(Exchange exchange) {
-        ItemContext admitted = ItemContext.of(exchange).orElse(null);
-        if (admitted != null) {
-            return admitted.message();
-        }
+        return ItemContext.of(exchange).map(ItemContext::message).orElseGet(() -> parsed(exchange));
+    }
+
+    /** The item message as admission parsed it, when it names a biller; null otherwise. */
+    private static ItemMessage parsed(Exchange exchange) {
         ItemMessage parsed = exchange.getVariable(Admission.PARSED, ItemMessage.class);
         return parsed == null || parsed.billerId() == null ? null : parsed;
     }

@@ -87,6 +87,11 @@ public class CisGuard extends EventNotifierSupport {
         camel.getManagementStrategy().addEventNotifier(this);
     }
 
+    /** The biller's CIS calls in flight at most, over all processes (its own limit, else the global one). */
+    public int limit(io.datapump.registry.Biller biller) {
+        return limits.limitFor(biller.cisMaxConcurrent());
+    }
+
     /**
      * Why the pump will not call this biller's CIS as configured, or null. With datapump.cis.require-https (the azure
      * profile) a plain http:// URL is refused: the request carries payment data. Credentials that cannot be used

@@ -199,13 +199,18 @@ public class SharedCisLimits implements DisposableBean {
         return acquire(shard, billerId, null);
     }
 
+    /** A biller's CIS calls in flight at most, over all processes: its own limit, else the global one. */
+    public int limitFor(Integer cisMaxConcurrent) {
+        return cisMaxConcurrent == null ? settings.getMaxConcurrentPerBiller() : cisMaxConcurrent;
+    }
+
     /**
      * As {@link #acquire(Shard, String)}, for a biller with its own limit ({@code cisMaxConcurrent}, null: the global
      * one). Slots 1..limit count; a lowered limit lets the calls above it finish and gives their slots to nobody.
      */
     public Slot acquire(Shard shard, String billerId, Integer cisMaxConcurrent) {
         Biller b = biller(billerId, shard);
-        int limit = cisMaxConcurrent == null ? settings.getMaxConcurrentPerBiller() : cisMaxConcurrent;
+        int limit = limitFor(cisMaxConcurrent);
         b.limit = limit;
         Duration blocked = b.blockedFor();
         if (!blocked.isZero()) {
