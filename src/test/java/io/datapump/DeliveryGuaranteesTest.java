@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.datapump.billerconsumer.BillerClaims;
 import io.datapump.billerconsumer.ClaimedBatch;
+import io.datapump.local.LocalSetup;
 import io.datapump.local.SourceRows;
 import io.datapump.message.BillerMessage;
 import io.datapump.message.ItemMessage;
@@ -20,6 +21,7 @@ import io.datapump.registry.BillerRegistry;
 import io.datapump.shard.Shard;
 import io.datapump.shard.ShardDataSources;
 import io.datapump.support.CisStub;
+import io.datapump.support.LostAnswers;
 import io.datapump.support.ShardProbe;
 import io.datapump.support.TestBillers;
 
@@ -61,7 +63,10 @@ class DeliveryGuaranteesTest {
                 .biller("backlog", false, true, 0, 0, CIS)
                 .biller("flaky", false, true, 0, 0, CIS)
                 .biller("rerun", false, true, 0, 0, CIS)
-                .biller("redrive", false, true, 0, 0, CIS);
+                .biller("redrive", false, true, 0, 0, CIS)
+                // its shard's connection breaks, when a test asks, after a write was made and before its answer
+                .biller("lost-answer", false, true, 0, 0, CIS).shardUrl(LostAnswers.url("jdbc:h2:file:"
+                        + TestBillers.freshDataDir().resolve("lost-answer") + LocalSetup.H2_OPTIONS));
     }
 
     @Autowired CamelContext camel;
@@ -240,6 +245,46 @@ class DeliveryGuaranteesTest {
         assertThat(CIS.acceptedPerKey().get(stillHeld.idempotencyKey())).isEqualTo(1L);
         assertThat(probe.state("redrive", takenOver.recordId())).isEqualTo("Processing");
         assertThat(CIS.acceptedPerKey()).doesNotContainKey(takenOver.idempotencyKey());
+    }
+
+    @Test
+    void aClaimWhoseAnswerWasLostIsTakenUpByItsRetryAndTheItemDeliveredOnce() throws Exception {
+        // given: a claimed item whose processing claim will be written, but the connection breaks before the
+        // answer comes back (a network cut or a database crash at that moment)
+        ItemMessage item = claimOne("lost-answer", ItemType.PAYMENT);
+        int lostBefore = LostAnswers.lost();
+        LostAnswers.loseNext("State = 'Processing',");
+
+        // when: its item message arrives
+        producer.sendBody(paymentTopic, json.writeValueAsString(item));
+
+        // then: the quick retry finds the row held by its own claim and goes on; the item is delivered once within
+        // seconds (not after the processing lease), as one attempt
+        await().atMost(Duration.ofSeconds(20)).until(() -> "Processed".equals(probe.state("lost-answer", item.recordId())));
+        assertThat(LostAnswers.lost()).isEqualTo(lostBefore + 1);
+        assertThat(CIS.acceptedPerKey().get(item.idempotencyKey())).isEqualTo(1L);
+        assertThat(probe.attempts("lost-answer", item.recordId())).extracting(a -> a.get("Outcome"))
+                .containsExactly("Succeeded");
+        assertThat(((Number) probe.control("lost-answer", item.recordId()).get("Attempts")).intValue()).isEqualTo(1);
+    }
+
+    @Test
+    void aDeliveryWhoseRecordingLostItsAnswerIsRecordedOnceWithoutCallingTheCisAgain() throws Exception {
+        // given: a claimed item whose row will be marked Processed, but the commit's answer is lost
+        ItemMessage item = claimOne("lost-answer", ItemType.PAYMENT);
+        int lostBefore = LostAnswers.lost();
+        LostAnswers.loseNext("SET State = 'Processed'");
+
+        // when: its item message arrives
+        producer.sendBody(paymentTopic, json.writeValueAsString(item));
+
+        // then: the CIS was called once, and the history shows the one successful attempt, nothing failed
+        await().atMost(Duration.ofSeconds(20)).until(() -> LostAnswers.lost() == lostBefore + 1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> "Processed".equals(probe.state("lost-answer", item.recordId())));
+        assertThat(CIS.acceptedPerKey().get(item.idempotencyKey())).isEqualTo(1L);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(
+                () -> probe.attempts("lost-answer", item.recordId()).stream().map(a -> a.get("Outcome")).toList(),
+                outcomes -> outcomes.equals(List.of("Succeeded")));
     }
 
     private ItemMessage claimOne(String billerId, ItemType type) {

@@ -190,26 +190,36 @@ public class ControlRecords {
     /**
      * The CIS accepted the item: Processing -> Processed with a Succeeded attempt, in one transaction. Returns false
      * when the attempt no longer held the row (the call succeeded anyway; the caller must not fail the exchange).
+     * Retried after its commit's answer was lost, it finds the row Processed by this attempt: true, recorded once.
      * {@code traceId} is the attempt's trace (the CIS request's traceparent), null when it had none.
      */
     public boolean markProcessed(Shard shard, ItemMessage item, String traceId, String attemptToken,
                                  Integer httpStatus, String confirmationId, Instant started) {
         Instant now = clock.instant();
-        Integer updated = shard.tx().execute(tx -> {
+        return Boolean.TRUE.equals(shard.tx().execute(tx -> {
             int n = shard.jdbc().update(SqlFiles.get("control/mark-processed"),
                     Map.of("recordId", item.recordId(), "attemptToken", attemptToken));
+            if (n == 0 && "Processed".equals(stateUnder(shard, item, attemptToken))) {
+                return true;
+            }
             recordAttempt(shard, item.recordId(), item.correlationId(), traceId, "Succeeded", null, null,
                     httpStatus, null, confirmationId, started, elapsed(started, now));
-            return n;
-        });
-        return updated != null && updated == 1;
+            return n == 1;
+        }));
     }
 
-    /** Before an in-process redelivery: records the failed attempt and counts the next one. */
+    /**
+     * Before an in-process redelivery: records the failed attempt and counts the next one, if the attempt still
+     * holds the row (not when its own success was written although the answer was lost, nor when another attempt
+     * took the row over).
+     */
     public void failedAttemptBeforeRedelivery(Shard shard, ItemMessage item, String traceId, String attemptToken,
                                               Instant started, Failure failure) {
         Instant now = clock.instant();
         shard.tx().executeWithoutResult(tx -> {
+            if (!"Processing".equals(stateUnder(shard, item, attemptToken))) {
+                return;
+            }
             recordFailedAttempt(shard, item.recordId(), item.correlationId(), traceId, failure, started,
                     elapsed(started, now));
             shard.jdbc().update(SqlFiles.get("control/next-attempt"),
@@ -436,6 +446,13 @@ public class ControlRecords {
         params.put("durationMs", duration.toMillis());
         params.put("processorId", processorId);
         shard.jdbc().update(SqlFiles.get("control/record-attempt"), params);
+    }
+
+    /** The row's state if {@code attemptToken} claimed it last, else null. */
+    private static String stateUnder(Shard shard, ItemMessage item, String attemptToken) {
+        return shard.jdbc().query(SqlFiles.get("control/state-under-attempt"),
+                Map.of("recordId", item.recordId(), "attemptToken", attemptToken),
+                rs -> rs.next() ? rs.getString(1) : null);
     }
 
     private static Duration elapsed(Instant started, Instant now) {

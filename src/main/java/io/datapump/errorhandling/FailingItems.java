@@ -3,6 +3,7 @@ package io.datapump.errorhandling;
 import io.datapump.control.OutstandingMarkers;
 import io.datapump.itemconsumer.Admission;
 import io.datapump.itemconsumer.ItemContext;
+import io.datapump.message.DataPumpHeaders;
 import io.datapump.message.ItemMessage;
 import io.datapump.message.ItemType;
 import io.datapump.registry.Biller;
@@ -57,6 +58,21 @@ public class FailingItems {
      */
     public ItemMessage messageOf(Exchange exchange) {
         return ItemContext.of(exchange).map(ItemContext::message).orElseGet(() -> parsed(exchange));
+    }
+
+    /**
+     * The attempt whose claim may still hold the item's row when this exchange gives up on it, for the message that
+     * is published again to take the row over ({@link DataPumpHeaders#RESUMES_ATTEMPT}): this exchange's own attempt,
+     * else its claim whose answer was lost, else the attempt the consumed message was itself resuming. Null if none.
+     */
+    public String resumableAttempt(Exchange exchange) {
+        String held = exchange.getProperty(DataPumpHeaders.ATTEMPT_TOKEN, String.class);
+        if (held != null) {
+            return held;
+        }
+        String claiming = exchange.getProperty(DataPumpHeaders.CLAIMING_ATTEMPT, String.class);
+        return claiming != null ? claiming
+                : exchange.getMessage().getHeader(DataPumpHeaders.RESUMES_ATTEMPT, String.class);
     }
 
     /** The item message as admission parsed it, when it names a biller; null otherwise. */

@@ -62,12 +62,10 @@ public class Redrives {
         Integer previous = exchange.getMessage().getHeader(REDRIVES, Integer.class);
         int redrive = (previous == null ? 0 : previous) + 1;
         Duration delay = backoff.delayBefore(redrive);
-        // the row is still Processing under this exchange's attempt (its release could not be written), or under
-        // the attempt the consumed message already resumed: the redriven message may take it over, instead of being
-        // skipped and leaving the row to the processing lease
-        String attempt = exchange.getProperty(DataPumpHeaders.ATTEMPT_TOKEN, String.class);
-        String resumes = attempt != null ? attempt
-                : exchange.getMessage().getHeader(DataPumpHeaders.RESUMES_ATTEMPT, String.class);
+        // the row may still be Processing under this exchange's attempt (its release could not be written), its
+        // claim whose answer was lost, or the attempt the consumed message already resumed: the redriven message may
+        // take it over, instead of being skipped and leaving the row to the processing lease
+        String resumes = failing.resumableAttempt(exchange);
         publishing.prepare(exchange, item, Instant.now().plus(delay));
         exchange.getMessage().setHeader(REDRIVES, redrive);
         if (resumes != null) {

@@ -101,8 +101,9 @@ public class Retries {
                 : max(properties.getRetry().getDelayed().delayBefore(next.retry()), failure.retryAfter());
 
         String token = exchange.getProperty(DataPumpHeaders.ATTEMPT_TOKEN, String.class);
-        // a redriven message deferred before it could take its row over passes the attempt it resumes on
-        String resumes = exchange.getMessage().getHeader(DataPumpHeaders.RESUMES_ATTEMPT, String.class);
+        // without a claim of its own (none made, or its answer lost), the message passes on the attempt that may
+        // hold the row: the one the message resumed, or its own claim written before the connection broke
+        String resumes = token == null ? failing.resumableAttempt(exchange) : null;
         if (token != null) {
             // (a claim was made, so the item was admitted and its shard is known)
             controlRecords.releaseAfterFailure(context.shard(), item, TraceIds.of(exchange), token,
@@ -110,7 +111,7 @@ public class Retries {
             exchange.removeProperty(DataPumpHeaders.ATTEMPT_TOKEN);
         }
         publishing.prepare(exchange, next, now.plus(delay));
-        if (token == null && resumes != null) {
+        if (resumes != null) {
             exchange.getMessage().setHeader(DataPumpHeaders.RESUMES_ATTEMPT, resumes);
         }
 

@@ -36,10 +36,18 @@ public class ProcessingClaim extends ServiceSupport implements IdempotentReposit
     @Override
     public boolean add(Exchange exchange, String key) {
         ItemContext item = item(exchange, key);
-        String attemptToken = UUID.randomUUID().toString();
+        // a claim whose connection broke before its answer came may have been written: its retry claims with the
+        // same token, and finds the row held by it instead of taking itself for a duplicate
+        String attemptToken = exchange.getProperty(DataPumpHeaders.CLAIMING_ATTEMPT, String.class);
+        if (attemptToken == null) {
+            attemptToken = UUID.randomUUID().toString();
+            exchange.setProperty(DataPumpHeaders.CLAIMING_ATTEMPT, attemptToken);
+        }
         // a redriven message may take the row over from the attempt whose failure could not be recorded
         String resumes = exchange.getMessage().getHeader(DataPumpHeaders.RESUMES_ATTEMPT, String.class);
-        if (!controlRecords.startProcessing(item.shard(), item.message(), attemptToken, resumes)) {
+        boolean claimed = controlRecords.startProcessing(item.shard(), item.message(), attemptToken, resumes);
+        exchange.removeProperty(DataPumpHeaders.CLAIMING_ATTEMPT);
+        if (!claimed) {
             return false;
         }
         exchange.setProperty(DataPumpHeaders.ATTEMPT_TOKEN, attemptToken);

@@ -31,6 +31,11 @@ public final class DataPumpHeaders {
     public static final String CLAIM = "DataPumpClaim";
     public static final String CIS_URL = "DataPumpCisUrl";
     public static final String ATTEMPT_TOKEN = "DataPumpAttemptToken";
+    /**
+     * The attempt token of a processing claim whose answer has not come back (its connection broke): the claim may
+     * have been written, so its retry claims with the same token, and a row already held by it is its own.
+     */
+    public static final String CLAIMING_ATTEMPT = "DataPumpClaimingAttempt";
     public static final String ATTEMPT_STARTED = "DataPumpAttemptStarted";
 
     private DataPumpHeaders() {
