@@ -31,9 +31,12 @@ import org.apache.camel.ProducerTemplate;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -47,6 +50,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest
 @ActiveProfiles("local")
+@ExtendWith(OutputCaptureExtension.class)
 class ShardOutageTest {
 
     static final CisStub CIS = new CisStub();
@@ -92,7 +96,7 @@ class ShardOutageTest {
     }
 
     @Test
-    void billerMessageWaitsForItsShardAndThenDeliversTheBacklog() throws Exception {
+    void billerMessageWaitsForItsShardAndThenDeliversTheBacklog(CapturedOutput log) throws Exception {
         // given: a biller with pending payments whose outstanding marker is held by a biller message in flight
         // (the marker first, so the running publisher never publishes the biller itself)
         ShardProbe probe = new ShardProbe(registry, shards);
@@ -117,6 +121,13 @@ class ShardOutageTest {
         assertThat(CIS.acceptedFor("fragile")).hasSize(ITEMS);
         assertThat(CIS.acceptedPerKey().values()).allSatisfy(n -> assertThat(n).isEqualTo(1L));
         assertThat(meters.find("datapump.biller.messages.dropped").tag("biller", "fragile").counters()).isEmpty();
+        // and the publisher, which failed to scan the biller every 300 ms meanwhile, warned once and says when it
+        // scans it again
+        await().atMost(Duration.ofSeconds(10)).until(() -> log.getOut().contains("Biller fragile is scanned again"));
+        assertThat(meters.find("datapump.publisher.scan.failures").tag("biller", "fragile").counter().count())
+                .isGreaterThanOrEqualTo(3);
+        assertThat(log.getOut().lines().filter(l -> l.contains(" WARN ")
+                && l.contains("Skipping biller fragile this cycle"))).hasSize(1);
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -45,6 +46,8 @@ public class PendingWork {
     private final OutstandingMarkers markers;
     private final Duration lease;
     private final Clock clock = Clock.systemUTC();
+    /** Billers whose scans failed in a row, and how many: only the first of a run is a warning. */
+    private final Map<String, Integer> failedInARow = new ConcurrentHashMap<>();
 
     /**
      * One biller's scan: its pending count (-1 when not counted), the message to publish (null if none) and why
@@ -81,7 +84,9 @@ public class PendingWork {
     /** Scans one biller: a biller message to publish, or the reason there is none. */
     public Scan scan(Biller biller) {
         Shard shard = shards.forBiller(biller);
-        if (markers.live(shard, lease)) {
+        boolean outstanding = markers.live(shard, lease);
+        scannedAgain(biller);
+        if (outstanding) {
             return new Scan(biller, -1, null, OUTSTANDING);
         }
         long pending = count(biller);
@@ -114,8 +119,22 @@ public class PendingWork {
             markers.releaseQuietly(shards.forBiller(biller), taken.message().token());
         }
         meters.counter("datapump.publisher.scan.failures", "biller", billerId).increment();
-        LOG.warn("Skipping biller {} this cycle: its shard could not be scanned ({})", billerId,
-                cause == null ? "unknown error" : cause.toString());
+        // a shard that is down fails every cycle: warn once, then count (the outage itself is logged by its pool)
+        if (failedInARow.merge(billerId, 1, Integer::sum) == 1) {
+            LOG.warn("Skipping biller {} this cycle: its shard could not be scanned ({}); until it can be, each "
+                    + "cycle skipping it is counted in datapump_publisher_scan_failures_total and logged at DEBUG",
+                    billerId, cause == null ? "unknown error" : cause.toString());
+        } else {
+            LOG.debug("Skipping biller {} this cycle: its shard could not be scanned ({})", billerId,
+                    cause == null ? "unknown error" : cause.toString());
+        }
         return new Scan(biller, -1, null, UNREACHABLE);
+    }
+
+    private void scannedAgain(Biller biller) {
+        Integer skipped = failedInARow.remove(biller.id());
+        if (skipped != null) {
+            LOG.info("Biller {} is scanned again, after {} skipped cycle(s)", biller.id(), skipped);
+        }
     }
 }

@@ -81,7 +81,7 @@ class OpsPagesTest {
         assertThat(lastHour).contains("This replays <strong>2</strong> failed item(s)").contains("that failed from");
         assertThat(later).contains("This replays <strong>0</strong> failed item(s)");
         assertThat(badIds.getStatusCode().value()).isEqualTo(400);
-        assertThat(badIds.getBody()).contains("'two'");
+        assertThat(badIds.getBody()).contains("<h1>Bad Request</h1>").contains("not &#39;two&#39;");
         assertThat(probe.inState("ops-chosen", "Failed")).isEqualTo(2);
     }
 
@@ -146,5 +146,29 @@ class OpsPagesTest {
                 .contains(">operator<");
         // and the search finds an item by its idempotency key
         assertThat(html(viewer, "/ops/search?q=datapump-ops-fine-1")).contains("/ops/items/ops-fine/1");
+    }
+
+    @Test
+    void aPageForAnUnknownBillerSaysSoInTheConsoleWhileTheApiKeepsItsJsonError() {
+        // given: a biller id nobody registered
+        org.springframework.http.HttpHeaders accept = new org.springframework.http.HttpHeaders();
+        accept.setAccept(java.util.List.of(org.springframework.http.MediaType.TEXT_HTML));
+
+        // when: a viewer opens its item page and an operator its edit page, and the API is asked for it
+        ResponseEntity<String> item = PUMP.viewer().exchange("/ops/items/nobody/1",
+                org.springframework.http.HttpMethod.GET, new org.springframework.http.HttpEntity<>(accept), String.class);
+        ResponseEntity<String> edit = PUMP.operator().exchange("/ops/billers/nobody/edit",
+                org.springframework.http.HttpMethod.GET, new org.springframework.http.HttpEntity<>(accept), String.class);
+        ResponseEntity<String> api = PUMP.viewer().getForEntity("/api/billers/nobody", String.class);
+
+        // then: 404 pages in the console's frame that name the biller; the API answers 404 in JSON
+        for (ResponseEntity<String> page : java.util.List.of(item, edit)) {
+            assertThat(page.getStatusCode().value()).isEqualTo(404);
+            assertThat(page.getHeaders().getContentType().toString()).startsWith("text/html");
+            assertThat(page.getBody()).contains("<h1>Not Found</h1>")
+                    .contains("unknown biller &#39;nobody&#39;").contains("href=\"/ops/billers\"");
+        }
+        assertThat(api.getStatusCode().value()).isEqualTo(404);
+        assertThat(api.getBody()).isEqualTo("{\"error\":\"unknown biller 'nobody'\"}");
     }
 }
