@@ -34,6 +34,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.datasource.AbstractDataSource;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -108,17 +109,7 @@ public class ShardDataSources implements DisposableBean {
      *                                     same back-off)
      */
     public Shard forBiller(Biller biller) {
-        Instant until = unavailableUntil.get(biller.id());
-        if (until != null) {
-            Duration left = Duration.between(Instant.now(), until);
-            if (!left.isNegative() && !left.isZero()) {
-                String reason = refused.get(biller.id());
-                if (reason != null) {
-                    throw new ShardMisconfiguredException(biller.id(), reason, left);
-                }
-                throw new ShardUnavailableException(biller.id(), left);
-            }
-        }
+        refuseDuringBackoff(biller.id());
         Entry entry = pools.compute(biller.id(), (id, existing) -> {
             if (existing != null && existing.jdbcUrl().equals(biller.shardJdbcUrl())) {
                 return existing;
@@ -129,6 +120,23 @@ public class ShardDataSources implements DisposableBean {
             return entry(biller);
         });
         return entry.shard();
+    }
+
+    /** Throws while the biller's shard is in its back-off: unreachable, or reachable but kept out of service. */
+    private void refuseDuringBackoff(String billerId) {
+        Instant until = unavailableUntil.get(billerId);
+        if (until == null) {
+            return;
+        }
+        Duration left = Duration.between(Instant.now(), until);
+        if (left.isNegative() || left.isZero()) {
+            return;
+        }
+        String reason = refused.get(billerId);
+        if (reason != null) {
+            throw new ShardMisconfiguredException(billerId, reason, left);
+        }
+        throw new ShardUnavailableException(billerId, left);
     }
 
     /** Why a reachable shard is kept out of service, or null. */
@@ -228,7 +236,7 @@ public class ShardDataSources implements DisposableBean {
         return new Entry(biller.shardJdbcUrl(), pool, shard);
     }
 
-    private HikariDataSource openHikari(Biller biller) {
+    private HikariDataSource openHikari(Biller biller, ShardPool shardPool) {
         DataPumpProperties.Shards cfg = properties.getShards();
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("shard-" + biller.id());
@@ -239,8 +247,8 @@ public class ShardDataSources implements DisposableBean {
         }
         String username = cfg.getUsername().isBlank() ? null : cfg.getUsername();
         // every physical connection the pool opens takes a place in the process's connection budget
-        hikari.setDataSource(budget.guard(new DriverDataSource(biller.shardJdbcUrl(), null, driverProperties, username,
-                username == null ? null : cfg.getPassword()), cfg.getConnectionTimeout()));
+        hikari.setDataSource(budget.guard(shardPool.watched(new DriverDataSource(biller.shardJdbcUrl(), null,
+                driverProperties, username, username == null ? null : cfg.getPassword())), cfg.getConnectionTimeout()));
         hikari.setMaximumPoolSize(cfg.getMaxPoolSize());
         hikari.setMinimumIdle(0);
         hikari.setIdleTimeout(Math.max(10_000, cfg.getIdleTimeout().toMillis()));
@@ -282,6 +290,10 @@ public class ShardDataSources implements DisposableBean {
         private HikariDataSource hikari;
         /** Whether this opening of the pool has had its isolation checked. */
         private boolean isolationChecked;
+        /** When the physical connection attempt under way began (System.nanoTime), 0 when none is. */
+        private volatile long connectingSince;
+        /** A caller is finding out whether the shard is back after its back-off. */
+        private final java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean();
         private int inUse;
         private long lastUsed = System.nanoTime();
 
@@ -307,7 +319,7 @@ public class ShardDataSources implements DisposableBean {
 
         private synchronized HikariDataSource acquire() {
             if (hikari == null) {
-                hikari = openHikari(biller);
+                hikari = openHikari(biller, this);
                 isolationChecked = false;
             }
             inUse++;
@@ -344,23 +356,79 @@ public class ShardDataSources implements DisposableBean {
             }
         }
 
+        /**
+         * A connection, or at once a {@link ShardUnavailableException} while the shard is in its back-off (also for a
+         * caller that got the shard before the back-off began, e.g. an exchange's quick retries). When the back-off
+         * has run out, one caller at a time finds out whether the shard is back; the others are deferred meanwhile
+         * instead of each waiting connection-timeout on a shard that is most likely still down.
+         */
         @Override
         public Connection getConnection() throws SQLException {
+            refuseDuringBackoff(biller.id());
+            if (!unavailableUntil.containsKey(biller.id())) {
+                return connect();
+            }
+            if (!probing.compareAndSet(false, true)) {
+                throw new ShardUnavailableException(biller.id(), properties.getShards().getConnectionTimeout());
+            }
+            try {
+                return connect();
+            } finally {
+                probing.set(false);
+            }
+        }
+
+        /** The physical data source, noting when each connection attempt begins and ends. */
+        DataSource watched(DataSource physical) {
+            return new DelegatingDataSource(physical) {
+                @Override
+                public Connection getConnection() throws SQLException {
+                    connectingSince = System.nanoTime();
+                    try {
+                        return physical.getConnection();
+                    } finally {
+                        connectingSince = 0;
+                    }
+                }
+            };
+        }
+
+        /**
+         * Why a failure to get a connection means the shard is unreachable, or null when the pool is only busy (Hikari
+         * reports that without a cause), the wait was interrupted (shutdown) or the process's connection budget was
+         * full. A connect that failed carries its cause; one still without an answer after half the connection
+         * timeout (a host that drops packets, a driver that keeps retrying) counts as unreachable too: a database
+         * that is up answers a connect in milliseconds.
+         */
+        private String unreachableBecause(SQLException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof InterruptedException || cause instanceof ConnectionBudget.Exhausted) {
+                return null;
+            }
+            if (cause != null) {
+                return cause.toString();
+            }
+            long since = connectingSince;
+            long waited = since == 0 ? 0 : System.nanoTime() - since;
+            if (since != 0 && waited >= properties.getShards().getConnectionTimeout().toNanos() / 2) {
+                return "no answer to a connection attempt for " + Duration.ofNanos(waited).toMillis() + " ms";
+            }
+            return null;
+        }
+
+        private Connection connect() throws SQLException {
             HikariDataSource pool = acquire();
             Connection connection;
             try {
                 connection = pool.getConnection();
             } catch (SQLException e) {
                 release();
-                // Hikari reports a pool that is merely busy without a cause, an interrupted wait (shutdown) with an
-                // InterruptedException and a full connection budget with its Exhausted; a failed connect carries its
-                // cause
-                if (e.getCause() != null && !(e.getCause() instanceof InterruptedException)
-                        && !(e.getCause() instanceof ConnectionBudget.Exhausted)) {
+                String unreachable = unreachableBecause(e);
+                if (unreachable != null) {
                     Duration backoff = properties.getShards().getUnavailableBackoff();
                     if (unavailableUntil.put(biller.id(), Instant.now().plus(backoff)) == null) {
                         LOG.warn("Shard of biller {} is unreachable ({}); its work is deferred for {} at a time",
-                                biller.id(), e.getCause().toString(), backoff);
+                                biller.id(), unreachable, backoff);
                     }
                 }
                 throw e;

@@ -1,24 +1,35 @@
 package io.datapump.shard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import io.datapump.DataPumpProperties;
+import io.datapump.failure.ShardUnavailableException;
 import io.datapump.local.LocalSetup;
 import io.datapump.local.SourceRows;
 import io.datapump.registry.Biller;
 import io.datapump.registry.Lane;
+import io.datapump.support.Ports;
 import io.datapump.support.TestBillers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 
 /** Shard pools on a real H2 shard: closed when idle, reopened by the next use, never under a running statement. */
 class ShardPoolsTest {
@@ -190,6 +201,63 @@ class ShardPoolsTest {
         } finally {
             budgeted.destroy();
         }
+    }
+
+    @Test
+    void anUnreachableShardRefusesAtOnceDuringItsBackOffAndAfterItOneCallerProbesWhileTheOthersAreDeferred()
+            throws Exception {
+        // given: a biller whose shard server is not running (H2's client keeps retrying the connect for longer than
+        // the connection timeout, as a host that drops packets would), tried once through a Shard held since before,
+        // as an exchange holds it through its quick retries: the try waits connection-timeout and starts the back-off
+        DataPumpProperties properties = new DataPumpProperties();
+        properties.getShards().setUnavailableBackoff(Duration.ofSeconds(2));
+        properties.getShards().setConnectionTimeout(Duration.ofSeconds(1));
+        ShardDataSources down = new ShardDataSources(properties, meters);
+        Biller gone = new Biller("gone", "Gone", Lane.PRODUCTION, true, false, "jdbc:h2:tcp://127.0.0.1:"
+                + Ports.free() + "/gone;MODE=MSSQLServer;DATABASE_TO_UPPER=FALSE", "http://unused");
+        try {
+            Shard held = down.forBiller(gone);
+            assertThatThrownBy(() -> one(held)).isInstanceOf(CannotGetJdbcConnectionException.class);
+            assertThat(down.unavailable("gone")).isTrue();
+
+            // when: the held Shard is used again during the back-off
+            // then: it is refused at once, as a deferral, without trying the server
+            assertThatThrownBy(() -> one(held)).isInstanceOf(ShardUnavailableException.class);
+
+            // when: the back-off has run out and four callers use the shard at the same moment
+            await().atMost(Duration.ofSeconds(10)).until(() -> !down.unavailable("gone"));
+            ExecutorService callers = Executors.newFixedThreadPool(4);
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Throwable>> calls = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                calls.add(callers.submit(() -> {
+                    start.await();
+                    try {
+                        one(held);
+                        return null;
+                    } catch (RuntimeException e) {
+                        return e;
+                    }
+                }));
+            }
+            start.countDown();
+            List<Class<?>> outcomes = new ArrayList<>();
+            for (Future<Throwable> call : calls) {
+                outcomes.add(call.get(10, TimeUnit.SECONDS).getClass());
+            }
+            callers.shutdown();
+
+            // then: one of them tried the server (and failed, starting the next back-off); the others were deferred
+            assertThat(outcomes).filteredOn(CannotGetJdbcConnectionException.class::equals).hasSize(1);
+            assertThat(outcomes).filteredOn(ShardUnavailableException.class::equals).hasSize(3);
+            assertThat(down.unavailable("gone")).isTrue();
+        } finally {
+            down.destroy();
+        }
+    }
+
+    private static Integer one(Shard shard) {
+        return shard.jdbc().queryForObject("SELECT 1", Map.of(), Integer.class);
     }
 
     @Test
