@@ -18,6 +18,7 @@ public class MetricsRefreshRoute extends RouteBuilder {
         from("timer:metrics-refresh?period={{datapump.metrics.interval}}&delay=1000")
                 .routeId("metrics-refresh")
                 .routeGroup("maintenance")
+                .routeConfigurationId("datapump-timer-errors")
                 .bean("backlogGauges", "refresh");
     }
 }

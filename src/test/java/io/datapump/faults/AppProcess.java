@@ -229,6 +229,11 @@ final class AppProcess {
         return out;
     }
 
+    /** What this run of the pump has logged so far (empty before it started). */
+    String log() throws IOException {
+        return currentLog == null || !Files.exists(currentLog) ? "" : Files.readString(currentLog);
+    }
+
     /** The processor id this run of the pump logged at start (null before it got that far). */
     String processorId() throws IOException {
         if (currentLog == null || !Files.exists(currentLog)) {

@@ -394,6 +394,15 @@ class FaultInjectionIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> env.app.status("/actuator/health/readiness") == 200);
             // a CIS call that succeeded just before the outage cannot be marked Processed: repeated, same key
             record(env, "registry + shard DB down 8 s mid-run", env.billers(), restart, 0, true);
+            // and the timer routes, which failed every tick meanwhile (the publisher every 300 ms), each warned once
+            // and said when they worked again, instead of two stack traces per tick
+            String log = env.app.log();
+            // (Camel's own lines for a failed tick: "Failed delivery …" and "Error processing exchange")
+            assertThat(log).doesNotContain("o.a.c.p.e.DefaultErrorHandler")
+                    .doesNotContain("o.a.camel.component.timer.TimerConsumer");
+            assertThat(log.lines().filter(l -> l.contains(" WARN ") && l.contains("Route biller-publisher failed")))
+                    .hasSize(1);
+            assertThat(log).contains("Route biller-publisher works again, after");
         }
     }
 

@@ -1,0 +1,70 @@
+package io.datapump.errorhandling;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Failures of the timer routes (publisher, sweepers, archiver), which opt into the route configuration
+ * {@code datapump-timer-errors}: the next tick does the work again anyway, so a database outage must not write two
+ * stack traces per route per tick. The first failure of a run is a warning (with its stack trace), the ones after it
+ * are logged at DEBUG; each is counted in {@code datapump_timer_failures_total{route}}; the first tick that works
+ * again says so.
+ */
+@Component("failedTicks")
+public class FailedTicks {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FailedTicks.class);
+    static final String FAILED = "DataPumpTickFailed";
+
+    private final MeterRegistry meters;
+    /** Timer routes whose ticks failed in a row, and how many. */
+    private final Map<String, Integer> failing = new ConcurrentHashMap<>();
+
+    public FailedTicks(MeterRegistry meters) {
+        this.meters = meters;
+    }
+
+    /** The tick failed: counted, and logged as a warning if the route's previous tick worked. */
+    public void failed(Exchange exchange) {
+        String route = exchange.getFromRouteId();
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        exchange.setProperty(FAILED, true);
+        meters.counter("datapump.timer.failures", "route", route).increment();
+        if (failing.merge(route, 1, Integer::sum) == 1) {
+            LOG.warn("Route {} failed ({}); its next tick tries again, and until one works its failures are "
+                    + "counted in datapump_timer_failures_total and logged at DEBUG", route, rootOf(cause), cause);
+        } else {
+            LOG.debug("Route {} failed again ({})", route, rootOf(cause));
+        }
+    }
+
+    /** The tick ended: if it worked after failed ones, that is said once. */
+    public void ended(Exchange exchange) {
+        if (exchange.getProperty(FAILED) != null) {
+            return;
+        }
+        String route = exchange.getFromRouteId();
+        Integer failed = route == null ? null : failing.remove(route);
+        if (failed != null) {
+            LOG.info("Route {} works again, after {} failed tick(s)", route, failed);
+        }
+    }
+
+    private static String rootOf(Throwable cause) {
+        if (cause == null) {
+            return "no exception";
+        }
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == cause ? cause.toString() : cause.getClass().getSimpleName() + ": " + root;
+    }
+}
