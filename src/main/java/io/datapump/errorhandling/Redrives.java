@@ -1,5 +1,6 @@
 package io.datapump.errorhandling;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -38,6 +39,8 @@ public class Redrives {
     private final MeterRegistry meters;
 
     private final FailingItems failing;
+    /** An outage redrives every item of the biller that arrives: one warning a minute per biller is enough. */
+    private final WarningThrottle warnings = new WarningThrottle(Duration.ofMinutes(1), Clock.systemUTC());
 
     public Redrives(ItemPublishing publishing, DataPumpProperties properties, MeterRegistry meters,
                     FailingItems failing) {
@@ -72,7 +75,15 @@ public class Redrives {
             exchange.getMessage().setHeader(DataPumpHeaders.RESUMES_ATTEMPT, resumes);
         }
         meters.counter("datapump.items.redriven", "biller", item.billerId(), "lane", item.lane()).increment();
-        LOG.warn("Failure handling of item {} could not finish ({}); it is published again in {}", item.key(),
-                cause == null ? "unknown" : cause.toString(), delay);
+        int quiet = warnings.warn(item.billerId());
+        if (quiet == WarningThrottle.QUIET) {
+            LOG.debug("Failure handling of item {} could not finish ({}); it is published again in {}", item.key(),
+                    cause == null ? "unknown" : cause.toString(), delay);
+        } else {
+            LOG.warn("Failure handling of item {} could not finish ({}); it is published again in {}{}", item.key(),
+                    cause == null ? "unknown" : cause.toString(), delay, quiet == 0 ? ""
+                            : " (" + quiet + " more of biller " + item.billerId() + " in the last minute, logged at "
+                            + "DEBUG; all are counted in datapump_items_redriven_total)");
+        }
     }
 }

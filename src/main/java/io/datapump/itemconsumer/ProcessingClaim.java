@@ -12,6 +12,8 @@ import io.datapump.tracing.TraceIds;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,6 +25,8 @@ import org.springframework.stereotype.Component;
  */
 @Component("processingClaim")
 public class ProcessingClaim extends ServiceSupport implements IdempotentRepository {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessingClaim.class);
 
     private final ControlRecords controlRecords;
     private final FailureClassifier classifier;
@@ -56,8 +60,10 @@ public class ProcessingClaim extends ServiceSupport implements IdempotentReposit
     }
 
     /**
-     * Called when the exchange failed unhandled (the error handling itself could not finish, e.g. the broker is
-     * down): the row returns to Queued and the transport redelivers the message.
+     * Called when the exchange failed, handled or not: the row returns to Queued if this attempt still holds it (the
+     * error handling has usually moved it on already). If its database is down this cannot be written; that is
+     * logged in one line, since the row is not lost: a message published again for the item names this attempt and
+     * takes the row over, and otherwise the processing lease frees it.
      */
     @Override
     public boolean remove(Exchange exchange, String key) {
@@ -66,10 +72,16 @@ public class ProcessingClaim extends ServiceSupport implements IdempotentReposit
             return false;
         }
         ItemContext item = item(exchange, key);
-        controlRecords.releaseAfterFailure(item.shard(), item.message(), TraceIds.of(exchange), token,
-                exchange.getProperty(DataPumpHeaders.ATTEMPT_STARTED, Instant.class),
-                classifier.classify(exchange.getException()));
-        return true;
+        try {
+            return controlRecords.releaseAfterFailure(item.shard(), item.message(), TraceIds.of(exchange), token,
+                    exchange.getProperty(DataPumpHeaders.ATTEMPT_STARTED, Instant.class),
+                    classifier.classify(exchange.getException()));
+        } catch (RuntimeException e) {
+            LOG.warn("The processing claim of item {} could not be released ({}: {}); a message published again for "
+                    + "it takes the row over, else its processing lease frees it", key,
+                    e.getClass().getSimpleName(), e.getMessage());
+            return false;
+        }
     }
 
     @Override
