@@ -11,17 +11,16 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Failures of the timer routes (publisher, sweepers, archiver), which opt into the route configuration
- * {@code datapump-timer-errors}: the next tick does the work again anyway, so a database outage must not write two
- * stack traces per route per tick. The first failure of a run is a warning (with its stack trace), the ones after it
- * are logged at DEBUG; each is counted in {@code datapump_timer_failures_total{route}}; the first tick that works
- * again says so.
+ * Failures of the timer routes (publisher, sweepers, archiver, metrics refresh), which opt into the route
+ * configuration {@code datapump-timer-errors}: the next tick does the work again anyway, so a database outage must
+ * not write two stack traces per route per tick. The first failure of a run is a warning (with its stack trace), the
+ * ones after it are logged at DEBUG; each is counted in {@code datapump_timer_failures_total{route}}. Each timer
+ * route ends with {@link #worked}, so the first tick that works again says so.
  */
 @Component("failedTicks")
 public class FailedTicks {
 
     private static final Logger LOG = LoggerFactory.getLogger(FailedTicks.class);
-    static final String FAILED = "DataPumpTickFailed";
 
     private final MeterRegistry meters;
     /** Timer routes whose ticks failed in a row, and how many. */
@@ -35,7 +34,6 @@ public class FailedTicks {
     public void failed(Exchange exchange) {
         String route = exchange.getFromRouteId();
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        exchange.setProperty(FAILED, true);
         meters.counter("datapump.timer.failures", "route", route).increment();
         if (failing.merge(route, 1, Integer::sum) == 1) {
             LOG.warn("Route {} failed ({}); its next tick tries again, and until one works its failures are "
@@ -45,11 +43,8 @@ public class FailedTicks {
         }
     }
 
-    /** The tick ended: if it worked after failed ones, that is said once. */
-    public void ended(Exchange exchange) {
-        if (exchange.getProperty(FAILED) != null) {
-            return;
-        }
+    /** The tick worked (the route's last step): if ticks before it failed, that is said once. */
+    public void worked(Exchange exchange) {
         String route = exchange.getFromRouteId();
         Integer failed = route == null ? null : failing.remove(route);
         if (failed != null) {

@@ -19,6 +19,7 @@ public class MetricsRefreshRoute extends RouteBuilder {
                 .routeId("metrics-refresh")
                 .routeGroup("maintenance")
                 .routeConfigurationId("datapump-timer-errors")
-                .bean("backlogGauges", "refresh");
+                .bean("backlogGauges", "refresh")
+                .bean("failedTicks", "worked");
     }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.sql.DataSource;
 
@@ -293,7 +294,7 @@ public class ShardDataSources implements DisposableBean {
         /** When the physical connection attempt under way began (System.nanoTime), 0 when none is. */
         private volatile long connectingSince;
         /** A caller is finding out whether the shard is back after its back-off. */
-        private final java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean();
+        private final AtomicBoolean probing = new AtomicBoolean();
         private int inUse;
         private long lastUsed = System.nanoTime();
 
