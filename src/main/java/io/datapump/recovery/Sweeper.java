@@ -62,6 +62,8 @@ public class Sweeper {
     private final int attemptsPerRound;
     /** Per dead processor, the billers whose shards were swept clean of its rows (kept until it is forgotten). */
     private final Map<String, Set<String>> deadSweptBillers = new ConcurrentHashMap<>();
+    /** Billers the lease sweep could not reach in a row, and how many rounds: only the first is a warning. */
+    private final Map<String, Integer> skippedInARow = new ConcurrentHashMap<>();
 
     public Sweeper(BillerRegistry registry, ShardDataSources shards, KillDate killDate, MeterRegistry meters,
                    Republishing republishing, ControlRecords controlRecords, Heartbeats heartbeats,
@@ -89,7 +91,18 @@ public class Sweeper {
             try {
                 recovered += sweepBiller(biller, null).total();
             } catch (RuntimeException e) {
-                LOG.warn("Sweeper skipped biller {} this round: {}", biller.id(), e.toString());
+                // a shard that is down fails every round: warn once (its outage is logged by its pool too)
+                if (skippedInARow.merge(biller.id(), 1, Integer::sum) == 1) {
+                    LOG.warn("Sweeper skipped biller {} this round: {}; until it reaches the biller again, the rounds "
+                            + "that skip it are logged at DEBUG", biller.id(), e.toString());
+                } else {
+                    LOG.debug("Sweeper skipped biller {} this round: {}", biller.id(), e.toString());
+                }
+                continue;
+            }
+            Integer skipped = skippedInARow.remove(biller.id());
+            if (skipped != null) {
+                LOG.info("Sweeper reached biller {} again, after {} skipped round(s)", biller.id(), skipped);
             }
         }
         return recovered;

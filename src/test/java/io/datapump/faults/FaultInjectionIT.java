@@ -403,6 +403,11 @@ class FaultInjectionIT {
             assertThat(log.lines().filter(l -> l.contains(" WARN ") && l.contains("Route biller-publisher failed")))
                     .hasSize(1);
             assertThat(log).contains("Route biller-publisher works again, after");
+            // and the sweeper (every second here) warned once per biller whose shard it could not reach
+            for (String biller : env.billers()) {
+                assertThat(log.lines().filter(l -> l.contains(" WARN ")
+                        && l.contains("Sweeper skipped biller " + biller + " this round"))).hasSizeLessThanOrEqualTo(1);
+            }
         }
     }
 
