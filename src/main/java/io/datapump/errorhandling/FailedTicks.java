@@ -1,13 +1,13 @@
 package io.datapump.errorhandling;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
 import io.micrometer.core.instrument.MeterRegistry;
+
+import io.datapump.failure.FailureRuns;
 
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.stereotype.Component;
 
 /**
@@ -24,7 +24,7 @@ public class FailedTicks {
 
     private final MeterRegistry meters;
     /** Timer routes whose ticks failed in a row, and how many. */
-    private final Map<String, Integer> failing = new ConcurrentHashMap<>();
+    private final FailureRuns failing = new FailureRuns();
 
     public FailedTicks(MeterRegistry meters) {
         this.meters = meters;
@@ -35,7 +35,7 @@ public class FailedTicks {
         String route = exchange.getFromRouteId();
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         meters.counter("datapump.timer.failures", "route", route).increment();
-        if (failing.merge(route, 1, Integer::sum) == 1) {
+        if (failing.failed(route)) {
             LOG.warn("Route {} failed ({}); its next tick tries again, and until one works its failures are "
                     + "counted in datapump_timer_failures_total and logged at DEBUG", route, rootOf(cause), cause);
         } else {
@@ -46,8 +46,8 @@ public class FailedTicks {
     /** The tick worked (the route's last step): if ticks before it failed, that is said once. */
     public void worked(Exchange exchange) {
         String route = exchange.getFromRouteId();
-        Integer failed = route == null ? null : failing.remove(route);
-        if (failed != null) {
+        int failed = failing.ended(route);
+        if (failed > 0) {
             LOG.info("Route {} works again, after {} failed tick(s)", route, failed);
         }
     }
@@ -56,10 +56,7 @@ public class FailedTicks {
         if (cause == null) {
             return "no exception";
         }
-        Throwable root = cause;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = NestedExceptionUtils.getMostSpecificCause(cause);
         return root == cause ? cause.toString() : cause.getClass().getSimpleName() + ": " + root;
     }
 }

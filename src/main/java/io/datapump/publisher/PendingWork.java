@@ -5,12 +5,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
 import io.datapump.DataPumpProperties;
 import io.datapump.control.OutstandingMarkers;
+import io.datapump.failure.FailureRuns;
 import io.datapump.message.BillerMessage;
 import io.datapump.message.KillDate;
 import io.datapump.registry.Biller;
@@ -47,7 +47,7 @@ public class PendingWork {
     private final Duration lease;
     private final Clock clock = Clock.systemUTC();
     /** Billers whose scans failed in a row, and how many: only the first of a run is a warning. */
-    private final Map<String, Integer> failedInARow = new ConcurrentHashMap<>();
+    private final FailureRuns failedInARow = new FailureRuns();
 
     /**
      * One biller's scan: its pending count (-1 when not counted), the message to publish (null if none) and why
@@ -120,7 +120,7 @@ public class PendingWork {
         }
         meters.counter("datapump.publisher.scan.failures", "biller", billerId).increment();
         // a shard that is down fails every cycle: warn once, then count (the outage itself is logged by its pool)
-        if (failedInARow.merge(billerId, 1, Integer::sum) == 1) {
+        if (failedInARow.failed(billerId)) {
             LOG.warn("Skipping biller {} this cycle: its shard could not be scanned ({}); until it can be, each "
                     + "cycle skipping it is counted in datapump_publisher_scan_failures_total and logged at DEBUG",
                     billerId, cause == null ? "unknown error" : cause.toString());
@@ -132,8 +132,8 @@ public class PendingWork {
     }
 
     private void scannedAgain(Biller biller) {
-        Integer skipped = failedInARow.remove(biller.id());
-        if (skipped != null) {
+        int skipped = failedInARow.ended(biller.id());
+        if (skipped > 0) {
             LOG.info("Biller {} is scanned again, after {} skipped cycle(s)", biller.id(), skipped);
         }
     }

@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.datapump.DataPumpProperties;
 import io.datapump.control.ControlRecords.Take;
 import io.datapump.control.ControlRecords;
+import io.datapump.failure.FailureRuns;
 import io.datapump.itemconsumer.SharedCisLimits;
 import io.datapump.message.ItemMessage;
 import io.datapump.message.KillDate;
@@ -63,7 +64,7 @@ public class Sweeper {
     /** Per dead processor, the billers whose shards were swept clean of its rows (kept until it is forgotten). */
     private final Map<String, Set<String>> deadSweptBillers = new ConcurrentHashMap<>();
     /** Billers the lease sweep could not reach in a row, and how many rounds: only the first is a warning. */
-    private final Map<String, Integer> skippedInARow = new ConcurrentHashMap<>();
+    private final FailureRuns skippedInARow = new FailureRuns();
 
     public Sweeper(BillerRegistry registry, ShardDataSources shards, KillDate killDate, MeterRegistry meters,
                    Republishing republishing, ControlRecords controlRecords, Heartbeats heartbeats,
@@ -92,7 +93,7 @@ public class Sweeper {
                 recovered += sweepBiller(biller, null).total();
             } catch (RuntimeException e) {
                 // a shard that is down fails every round: warn once (its outage is logged by its pool too)
-                if (skippedInARow.merge(biller.id(), 1, Integer::sum) == 1) {
+                if (skippedInARow.failed(biller.id())) {
                     LOG.warn("Sweeper skipped biller {} this round: {}; until it reaches the biller again, the rounds "
                             + "that skip it are logged at DEBUG", biller.id(), e.toString());
                 } else {
@@ -100,8 +101,8 @@ public class Sweeper {
                 }
                 continue;
             }
-            Integer skipped = skippedInARow.remove(biller.id());
-            if (skipped != null) {
+            int skipped = skippedInARow.ended(biller.id());
+            if (skipped > 0) {
                 LOG.info("Sweeper reached biller {} again, after {} skipped round(s)", biller.id(), skipped);
             }
         }
