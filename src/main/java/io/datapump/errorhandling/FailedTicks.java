@@ -1,5 +1,8 @@
 package io.datapump.errorhandling;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import io.micrometer.core.instrument.MeterRegistry;
 
 import io.datapump.failure.FailureRuns;
@@ -25,6 +28,12 @@ public class FailedTicks {
     private final MeterRegistry meters;
     /** Timer routes whose ticks failed in a row, and how many. */
     private final FailureRuns failing = new FailureRuns();
+    /**
+     * When the latest failed tick of each route began. A timer does not wait for a tick that went asynchronous (the
+     * publisher's parallel split), so ticks overlap: one that began before a failed one and ends after it says
+     * nothing about whether the route works now.
+     */
+    private final Map<String, Long> lastFailedTickBegan = new ConcurrentHashMap<>();
 
     public FailedTicks(MeterRegistry meters) {
         this.meters = meters;
@@ -35,6 +44,7 @@ public class FailedTicks {
         String route = exchange.getFromRouteId();
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         meters.counter("datapump.timer.failures", "route", route).increment();
+        lastFailedTickBegan.merge(route, exchange.getClock().getCreated(), Math::max);
         if (failing.failed(route)) {
             LOG.warn("Route {} failed ({}); its next tick tries again, and until one works its failures are "
                     + "counted in datapump_timer_failures_total and logged at DEBUG", route, rootOf(cause), cause);
@@ -43,9 +53,16 @@ public class FailedTicks {
         }
     }
 
-    /** The tick worked (the route's last step): if ticks before it failed, that is said once. */
+    /**
+     * The tick worked (the route's last step): if ticks before it failed, that is said once. A tick that began no
+     * later than the latest failed one (overlapping it) does not end the run; the next tick will.
+     */
     public void worked(Exchange exchange) {
         String route = exchange.getFromRouteId();
+        Long failedTickBegan = lastFailedTickBegan.get(route);
+        if (failedTickBegan != null && exchange.getClock().getCreated() <= failedTickBegan) {
+            return;
+        }
         int failed = failing.ended(route);
         if (failed > 0) {
             LOG.info("Route {} works again, after {} failed tick(s)", route, failed);

@@ -1,8 +1,10 @@
 package io.datapump.errorhandling;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -47,16 +49,45 @@ class FailedTicksTest {
         assertThat(log.getOut()).doesNotContain("Route archiver works again");
     }
 
+    @Test
+    void aTickThatBeganBeforeAFailedOneDoesNotSayTheRouteWorksAgain(CapturedOutput log) {
+        // given: a publisher tick that began before the registry went down (its parallel split is still running),
+        // and the tick after it, which failed
+        Exchange early = begin("biller-publisher");
+        Exchange failing = begin("biller-publisher");
+        end(failing, true);
+
+        // when: the early tick reaches its last step, and then a tick that began after the failed one works
+        end(early, false);
+        String afterEarlyTick = log.getOut();
+        await().atMost(Duration.ofSeconds(1)).until(() -> System.currentTimeMillis() > failing.getClock().getCreated());
+        end(begin("biller-publisher"), false);
+
+        // then: only the later tick says the route works again
+        assertThat(afterEarlyTick).doesNotContain("works again");
+        assertThat(log.getOut().lines().filter(l -> l.contains("Route biller-publisher works again, after 1 failed")))
+                .hasSize(1);
+    }
+
     /** One tick of the route: it fails (the route configuration's handler), or reaches its last step. */
     private void tick(String route, boolean fails) {
+        end(begin(route), fails);
+    }
+
+    /** A tick of the route begins: the timer creates its exchange. */
+    private Exchange begin(String route) {
         Exchange exchange = new DefaultExchange(camel);
         exchange.getExchangeExtension().setFromRouteId(route);
+        return exchange;
+    }
+
+    private void end(Exchange tick, boolean fails) {
         if (fails) {
-            exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new IllegalStateException("tick failed",
+            tick.setProperty(Exchange.EXCEPTION_CAUGHT, new IllegalStateException("tick failed",
                     new SQLTransientConnectionException("the registry is down")));
-            ticks.failed(exchange);
+            ticks.failed(tick);
         } else {
-            ticks.worked(exchange);
+            ticks.worked(tick);
         }
     }
 }
