@@ -58,7 +58,7 @@ final class AppProcess {
             fat = files.filter(p -> p.getFileName().toString().matches("data-pump-.*\\.jar"))
                     .filter(p -> !p.getFileName().toString().endsWith("-plain.jar"))
                     .findFirst().orElseThrow(() -> new IllegalStateException(
-                            "no target/data-pump-*.jar: the fault-injection suite runs after 'mvn package'"));
+                            "no target/data-pump-*.jar: the build makes it before the tests (mvn process-test-classes)"));
         }
         Path dir = Path.of("target", "extracted").toAbsolutePath();
         Path jar = dir.resolve(fat.getFileName());

@@ -27,6 +27,8 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The fault-injection suite: the packaged pump as its own process, killed with SIGKILL at every step boundary and at
@@ -36,14 +38,21 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * the same idempotency key. Prints a table of scenario, items, delivered, duplicates, lost and recovery time, and
  * writes it to target/faults/report.md.
  * <p>
- * Each scenario has its own broker, databases, CIS stub and pump processes, so scenarios run side by side (as many
- * at a time as the build's {@code faults.parallelism}, 3 by default), the longest first ({@link Order}; the report
- * follows that order). Alone, a scenario spends about half its time waiting (for a heartbeat to go stale, a fault to
- * end); three at a time keep both cores busy and take about half as long as one after another.
+ * Each scenario has its own broker, databases, CIS stub and pump processes, so scenarios run side by side, in the
+ * test phase beside the Spring Boot tests (src/test/resources/junit-platform.properties): two at a time while those
+ * run, three after; the longest are started first ({@link Order}; the report follows that order). Alone, a scenario
+ * spends about half its time waiting (for a heartbeat to go stale, a fault to end), so side by side they keep both
+ * cores busy. They start after the other classes that run beside the Spring Boot tests, and never beside
+ * {@link SharedCisLimitsIT}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(value = FaultInjectionIT.FAULT_PUMPS, mode = ResourceAccessMode.READ)
+@Order(Integer.MAX_VALUE)
 class FaultInjectionIT {
+
+    /** The lock the fault scenarios share and {@link SharedCisLimitsIT} holds alone. */
+    static final String FAULT_PUMPS = "fault-pumps";
 
     static final Duration START = Duration.ofSeconds(90);
     static final Duration FINISH = Duration.ofSeconds(150);

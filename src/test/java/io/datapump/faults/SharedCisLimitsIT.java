@@ -18,7 +18,11 @@ import io.datapump.support.CisStub.Reply;
 import io.datapump.support.Ports;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Isolated;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The per-biller CIS limits hold across pump processes: three packaged pumps on one broker and the same shards. A
@@ -27,8 +31,11 @@ import org.junit.jupiter.api.parallel.Isolated;
  * killed with SIGKILL come back within the slot lease; and another biller's throughput is not hurt by the noisy one.
  * Prints its figures prefixed {@code SHARED-LIMITS} and writes them to target/faults/shared-limits.md.
  */
-// alone, not beside the fault scenarios: it times slot leases and breaker intervals to the second
-@Isolated
+// beside the Spring Boot tests but not beside the fault scenarios (their lock, written here, read there): it times slot
+// leases and breaker intervals to the second, and compares throughputs; first of the classes that run beside the others
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(value = FaultInjectionIT.FAULT_PUMPS, mode = ResourceAccessMode.READ_WRITE)
+@Order(1)
 class SharedCisLimitsIT {
 
     static final int LIMIT = 4;
