@@ -1,5 +1,6 @@
 package io.datapump;
 
+import static io.datapump.support.HeldRows.control;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,13 +11,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.datapump.admin.Replays;
-import io.datapump.local.SourceRows;
 import io.datapump.message.DataPumpHeaders;
-import io.datapump.message.ItemType;
 import io.datapump.registry.BillerRegistry;
 import io.datapump.shard.Shard;
 import io.datapump.shard.ShardDataSources;
 import io.datapump.support.CisStub;
+import io.datapump.support.HeldRows;
 import io.datapump.support.ShardProbe;
 import io.datapump.support.TestBillers;
 
@@ -243,9 +243,7 @@ class DeadProcessRecoveryTest {
     }
 
     private void heartbeat(String processorId, String lastBeat, boolean stopped) {
-        registryDb.update("INSERT INTO ProcessorHeartbeat (ProcessorId, Roles, StartedAt, LastBeatAt, Beats, StoppedAt)"
-                + " VALUES (:id, 'item-consumer', CURRENT_TIMESTAMP, " + lastBeat + ", 7, "
-                + (stopped ? "CURRENT_TIMESTAMP" : "NULL") + ")", Map.of("id", processorId));
+        HeldRows.heartbeat(registryDb, processorId, lastBeat, stopped);
     }
 
     private static void cisSlot(Shard shard, int slotNo, String processorId) {
@@ -262,22 +260,6 @@ class DeadProcessRecoveryTest {
     private long heartbeats(String processorId) {
         return registryDb.queryForObject("SELECT COUNT(*) FROM ProcessorHeartbeat WHERE ProcessorId = :id",
                 Map.of("id", processorId), Long.class);
-    }
-
-    /**
-     * A work item with a control row in a state, held by a processor, claimed just now (in one transaction, so the
-     * publisher never sees the work item without its control row).
-     */
-    private static long control(Shard shard, String state, String processorId, int attempts) {
-        return shard.tx().execute(tx -> {
-            long id = SourceRows.insert(shard, ItemType.PAYMENT);
-            shard.jdbc().update("INSERT INTO DataPumpControl (DataPumpRecordId, ItemType, State, ClaimToken,"
-                    + " ProcessorId, ClaimedAt, StateChangedAt, Attempts, CreatedAt) VALUES (:id, 'Payment', :state,"
-                    + " :token, :processor, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, :attempts, CURRENT_TIMESTAMP)",
-                    Map.of("id", id, "state", state, "token", "token-" + id, "processor", processorId,
-                            "attempts", attempts));
-            return id;
-        });
     }
 
     private static String key(String billerId, long recordId) {

@@ -23,6 +23,7 @@ import io.datapump.registry.BillerRegistry;
 import io.datapump.shard.ShardDataSources;
 import io.datapump.sql.SqlFiles;
 import io.datapump.support.CisStub;
+import io.datapump.support.HeldRows;
 import io.datapump.support.Ports;
 import io.datapump.support.ShardProbe;
 import io.datapump.support.TestBillers;
@@ -37,6 +38,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -48,7 +50,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * message can deliver the backlog. And an item message that arrives while its shard is down is published again for
  * later, not handed back to the broker, whose delivery limit would dead-letter it within seconds.
  */
-@SpringBootTest
+// (the sweeper's DEBUG lines show its rounds that failed quietly)
+@SpringBootTest(properties = "logging.level.io.datapump.recovery.Sweeper=DEBUG")
 @ActiveProfiles("local")
 @ExtendWith(OutputCaptureExtension.class)
 class ShardOutageTest {
@@ -72,7 +75,8 @@ class ShardOutageTest {
         registry.add("datapump.retry.delayed.initial-delay", () -> "1s");
         TestBillers.into(registry)
                 .biller("fragile", false, true, 0, 0, CIS).shardUrl(shardUrl("fragile"))
-                .biller("brittle", false, true, 0, 0, CIS).shardUrl(shardUrl("brittle"));
+                .biller("brittle", false, true, 0, 0, CIS).shardUrl(shardUrl("brittle"))
+                .biller("frail", false, true, 0, 0, CIS).shardUrl(shardUrl("frail"));
     }
 
     private static String shardUrl(String name) {
@@ -86,6 +90,7 @@ class ShardOutageTest {
     @Autowired ObjectMapper json;
     @Autowired MeterRegistry meters;
     @Autowired BillerClaims claims;
+    @Autowired NamedParameterJdbcTemplate registryDb;
     @Value("${datapump.endpoints.production.biller-out}") String billerTopic;
     @Value("${datapump.endpoints.production.payment-out}") String paymentTopic;
 
@@ -154,6 +159,35 @@ class ShardOutageTest {
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
                 .until(() -> "Processed".equals(probe.state("brittle", item.recordId())));
         assertThat(CIS.acceptedPerKey().get(item.idempotencyKey())).isEqualTo(1L);
+    }
+
+    @Test
+    void aDeadProcessorsRowsOnAShardThatIsDownAreReleasedWhenItIsBackAfterOneWarning(CapturedOutput log) {
+        // given: a payment of biller frail held (Processing) by a process that died, and its shard down by the time
+        // the heartbeats call the process dead
+        ShardProbe probe = new ShardProbe(registry, shards);
+        long held = HeldRows.control(probe.shard("frail"), "Processing", "vanished-pod", 1);
+        String unreleased = "Sweeper could not release the rows of dead processor vanished-pod in biller frail";
+        shardServer.stop();
+        try {
+            HeldRows.heartbeat(registryDb, "vanished-pod", "DATEADD(MINUTE, -1, CURRENT_TIMESTAMP)", false);
+
+            // when: the dead-processor sweeper fails round after round (every heartbeat interval)
+            await().atMost(Duration.ofSeconds(60)).until(() -> log.getOut().lines()
+                    .filter(l -> l.contains(" DEBUG ") && l.contains(unreleased)).count() >= 2);
+        } finally {
+            // and the shard comes back
+            shardServer = startShardServer();
+        }
+
+        // then: the row is released and its item delivered once
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                .until(() -> "Processed".equals(probe.state("frail", held)));
+        assertThat(CIS.acceptedPerKey().get("datapump-frail-" + held)).isEqualTo(1L);
+        // and the outage was one warning, with the rounds after it at DEBUG and one line when the sweeper got through
+        assertThat(log.getOut().lines().filter(l -> l.contains(" WARN ") && l.contains(unreleased))).hasSize(1);
+        assertThat(log.getOut()).containsPattern("Sweeper reached the rows of dead processor vanished-pod in biller"
+                + " frail, after (?:[2-9]|[1-9]\\d+) failed round\\(s\\)");
     }
 
     private double redriven(String billerId) {

@@ -65,6 +65,8 @@ public class Sweeper {
     private final Map<String, Set<String>> deadSweptBillers = new ConcurrentHashMap<>();
     /** Billers the lease sweep could not reach in a row, and how many rounds: only the first is a warning. */
     private final FailureRuns skippedInARow = new FailureRuns();
+    /** The same for a dead processor's rows in a biller's shard ("processor in biller"). */
+    private final FailureRuns unreleasedInARow = new FailureRuns();
 
     public Sweeper(BillerRegistry registry, ShardDataSources shards, KillDate killDate, MeterRegistry meters,
                    Republishing republishing, ControlRecords controlRecords, Heartbeats heartbeats,
@@ -126,6 +128,7 @@ public class Sweeper {
                 if (swept.contains(biller.id())) {
                     continue;
                 }
+                String run = processor.processorId() + " in biller " + biller.id();
                 try {
                     Swept result = sweepBiller(biller, processor.processorId());
                     recovered += result.total();
@@ -133,8 +136,20 @@ public class Sweeper {
                         swept.add(biller.id());
                     }
                 } catch (RuntimeException e) {
-                    LOG.warn("Sweeper could not release the rows of dead processor {} in biller {} yet: {}",
-                            processor.processorId(), biller.id(), e.toString());
+                    // a shard that is down fails every round: warn once (its outage is logged by its pool too)
+                    if (unreleasedInARow.failed(run)) {
+                        LOG.warn("Sweeper could not release the rows of dead processor {} yet: {}; it tries every "
+                                + "round, and logs the rounds that fail at DEBUG until one works", run, e.toString());
+                    } else {
+                        LOG.debug("Sweeper could not release the rows of dead processor {} yet: {}", run,
+                                e.toString());
+                    }
+                    continue;
+                }
+                int failedRounds = unreleasedInARow.ended(run);
+                if (failedRounds > 0) {
+                    LOG.info("Sweeper reached the rows of dead processor {}, after {} failed round(s)", run,
+                            failedRounds);
                 }
             }
             if (billers.stream().allMatch(b -> swept.contains(b.id()))) {
