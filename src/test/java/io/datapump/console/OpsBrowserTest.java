@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -115,8 +116,9 @@ class OpsBrowserTest {
             what.findElement(By.cssSelector("button[type=submit]")).click();
 
             // then: the job's page follows it live to the end: canary passed, four replayed
-            new WebDriverWait(operator, Duration.ofSeconds(60)).until(d ->
-                    "Completed".equals(d.findElement(By.id("status")).getText()));
+            // (the page swaps in a fresh #status every 2 s while the job runs: one found just before a swap is stale)
+            new WebDriverWait(operator, Duration.ofSeconds(60)).ignoring(StaleElementReferenceException.class)
+                    .until(d -> "Completed".equals(d.findElement(By.id("status")).getText()));
             assertThat(operator.findElement(By.id("replayed")).getText()).isEqualTo("4");
             assertThat(operator.findElement(By.id("progress")).getText()).contains("canary 1: Passed");
             Chromium.screenshot(operator, "ops-walk-replay.png");
